@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "PhaseGolem",
+    products: [
+        .executable(name: "phase-golem", targets: ["phase-golem"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNcurses",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        .target(
+            name: "PhaseGolemCore",
+            dependencies: [
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .target(
+            name: "PhaseGolemTUI",
+            dependencies: ["PhaseGolemCore", "CNcurses"]
+        ),
+        .executableTarget(
+            name: "phase-golem",
+            dependencies: [
+                "PhaseGolemCore",
+                "PhaseGolemTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "phase-golem-bench",
+            dependencies: ["PhaseGolemCore"]
+        ),
+        .testTarget(
+            name: "PhaseGolemCoreTests",
+            dependencies: ["PhaseGolemCore"]
+        ),
+        .testTarget(
+            name: "PhaseGolemCLITests",
+            dependencies: ["PhaseGolemCore"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

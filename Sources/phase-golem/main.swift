@@ -1,0 +1,2 @@
+import PhaseGolemCore
+print(PhaseGolemVersion.current)

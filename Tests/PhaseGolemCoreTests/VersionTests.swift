@@ -1,0 +1,3 @@
+import Testing
+@testable import PhaseGolemCore
+@Test func version() { #expect(!PhaseGolemVersion.current.isEmpty) }
