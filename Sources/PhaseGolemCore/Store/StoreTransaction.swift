@@ -1,0 +1,112 @@
+/// The active items as read inside `tasks.lock`, and the changes to write when the lock is released.
+public struct StoreTransaction {
+    /// The active items, in file order. Mutate freely; only changes are written.
+    public var items: [StoreItem]
+    /// The dialect of `tasks.jsonl`, which every write keeps.
+    public let dialect: StoreDialect
+    let store: TaskStore
+    private let originalIDs: [String]
+    private var pendingArchive: [StoreItem] = []
+    private var archiveIDs: Set<String>?
+
+    init(store: TaskStore, contents: StoreFileFormat.Contents) {
+        self.store = store
+        self.items = contents.items
+        self.dialect = contents.dialect
+        self.originalIDs = contents.items.map(\.id)
+    }
+
+    /// The position of the item with this id.
+    public func index(of id: String) -> Int? {
+        items.firstIndex { $0.id == id }
+    }
+
+    /// The item with this id, or `ItemNotFound`.
+    public func item(_ id: String) throws(StoreError) -> StoreItem {
+        guard let index = index(of: id) else { throw .itemNotFound(id) }
+        return items[index]
+    }
+
+    /// Mutates the item with this id in place.
+    public mutating func modify<T>(_ id: String, _ body: (inout StoreItem) throws -> T) throws -> T {
+        guard let index = index(of: id) else { throw StoreError.itemNotFound(id) }
+        return try body(&items[index])
+    }
+
+    /// Removes the item from the active list and queues it for the archive.
+    @discardableResult
+    public mutating func archive(_ id: String) throws(StoreError) -> StoreItem {
+        guard let index = index(of: id) else { throw .itemNotFound(id) }
+        let item = items.remove(at: index)
+        pendingArchive.append(item)
+        archiveIDs?.insert(item.id)
+        return item
+    }
+
+    /// Every id in the active list and the archive: new ids must avoid all of them.
+    public mutating func knownIDs() throws(StoreError) -> Set<String> {
+        if archiveIDs == nil {
+            archiveIDs = Set(try store.loadArchive().items.map(\.id))
+        }
+        return Set(items.map(\.id)).union(archiveIDs ?? [])
+    }
+
+    /// A new `{prefix}-{5 lowercase hex}` id, checked against active and archived ids (10 tries).
+    public mutating func generateID(prefix: String, avoiding extra: Set<String> = []) throws(StoreError) -> String {
+        let known = try knownIDs().union(extra)
+        for _ in 0..<10 {
+            let candidate = IDGenerator.hexID(prefix: prefix)
+            if !known.contains(candidate) { return candidate }
+        }
+        throw .idCollisionExhausted(attempts: 10)
+    }
+
+    /// Whether `tasks.jsonl` must be rewritten: an item changed, or the set or order of ids did.
+    public var hasActiveChanges: Bool {
+        if items.count != originalIDs.count { return true }
+        for (item, id) in zip(items, originalIDs) where item.isModified || item.id != id {
+            return true
+        }
+        return false
+    }
+
+    mutating func commit() throws(StoreError) {
+        if !pendingArchive.isEmpty {
+            try appendToArchive(pendingArchive)
+            pendingArchive = []
+        }
+        guard hasActiveChanges else { return }
+        let ids = items.map(\.id)
+        if Set(ids).count != ids.count {
+            throw .io("Refusing to write \(store.activePath): duplicate item ids would be stored")
+        }
+        let bytes = StoreFileFormat.serialize(items, dialect: dialect)
+        do {
+            try FileIO.writeAtomically(store.activePath, chunks: [bytes])
+        } catch {
+            throw .io(error.description + " (the previous tasks.jsonl is unchanged)")
+        }
+    }
+
+    private func appendToArchive(_ archived: [StoreItem]) throws(StoreError) {
+        var writer = JSONWriter(capacity: archived.count * 1024 + 32)
+        let path = store.archivePath
+        let last = FileIO.lastByte(path)
+        if last == nil {
+            writer.appendRaw(StoreFileFormat.header)
+            writer.appendRaw(CollectionOfOne(UInt8(0x0A)))
+        } else if last != 0x0A {
+            // A torn earlier append: finish its line so ours starts fresh.
+            writer.appendRaw(CollectionOfOne(UInt8(0x0A)))
+        }
+        for item in archived {
+            item.write(to: &writer, dialect: dialect)
+            writer.appendRaw(CollectionOfOne(UInt8(0x0A)))
+        }
+        do {
+            try FileIO.append(path, writer.bytes)
+        } catch {
+            throw .io(error.description)
+        }
+    }
+}

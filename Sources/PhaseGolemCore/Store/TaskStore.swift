@@ -1,0 +1,71 @@
+/// The task-golem store under `{root}/.task-golem/`: lock-free reads, locked read-modify-writes.
+public struct TaskStore: Sendable {
+    /// The project root the store belongs to.
+    public let root: String
+    /// `{root}/.task-golem`.
+    public let directory: String
+    public let activePath: String
+    public let archivePath: String
+    public let lockPath: String
+    /// How long a writer waits for `tasks.lock`.
+    public var lockPolicy: StoreLock.Policy
+
+    /// The store paths relative to the project root, as git stages them.
+    public static let relativeStorePaths = [".task-golem/tasks.jsonl", ".task-golem/archive.jsonl"]
+
+    public init(root: String, lockPolicy: StoreLock.Policy = .taskGolem) {
+        self.root = root
+        self.directory = FileIO.join(root, ".task-golem")
+        self.activePath = FileIO.join(directory, "tasks.jsonl")
+        self.archivePath = FileIO.join(directory, "archive.jsonl")
+        self.lockPath = FileIO.join(directory, "tasks.lock")
+        self.lockPolicy = lockPolicy
+    }
+
+    /// Fails unless `.task-golem/` exists, with the command that creates it.
+    public func requireInitialized() throws(StoreError) {
+        guard FileIO.isDirectory(directory) else {
+            throw .notInitialized(
+                "\(directory) does not exist. Run `phase-golem init` (or `tg init`) in the project root to create the store")
+        }
+    }
+
+    /// Reads the active items without locking: `tasks.jsonl` only changes by rename, so one read is consistent.
+    public func loadActive() throws(StoreError) -> StoreFileFormat.Contents {
+        try requireInitialized()
+        return try Self.readFile(activePath, strict: true)
+    }
+
+    /// Reads the archive leniently: bad lines are skipped with warnings (a torn append is normal).
+    public func loadArchive() throws(StoreError) -> StoreFileFormat.Contents {
+        try requireInitialized()
+        return try Self.readFile(archivePath, strict: false)
+    }
+
+    static func readFile(_ path: String, strict: Bool) throws(StoreError) -> StoreFileFormat.Contents {
+        let bytes: [UInt8]?
+        do {
+            bytes = try FileIO.read(path)
+        } catch {
+            throw .io(error.description)
+        }
+        guard let bytes else { return StoreFileFormat.Contents(items: [], dialect: .v01, warnings: []) }
+        return try StoreFileFormat.parse(bytes, path: path, strict: strict)
+    }
+
+    /// Runs `body` on a fresh read of the active items while holding `tasks.lock`, then
+    /// appends archived items and rewrites `tasks.jsonl` atomically — only if something changed.
+    ///
+    /// If `body` throws, nothing is written.
+    public func update<T>(_ body: (inout StoreTransaction) throws -> T) throws -> T {
+        try requireInitialized()
+        // Held until this scope ends; its deinit unlocks and closes.
+        let lock = try StoreLock(path: lockPath, policy: lockPolicy)
+        defer { withExtendedLifetime(lock) {} }
+        let contents = try Self.readFile(activePath, strict: true)
+        var transaction = StoreTransaction(store: self, contents: contents)
+        let result = try body(&transaction)
+        try transaction.commit()
+        return result
+    }
+}
