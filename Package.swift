@@ -15,9 +15,11 @@ let package = Package(
             name: "CNcurses",
             providers: [.apt(["libncurses-dev"])]
         ),
+        .target(name: "CSystemShims"),
         .target(
             name: "PhaseGolemCore",
             dependencies: [
+                "CSystemShims",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),

@@ -5,7 +5,7 @@ public struct StoreTransaction {
     /// The dialect of `tasks.jsonl`, which every write keeps.
     public let dialect: StoreDialect
     let store: TaskStore
-    private let originalIDs: [String]
+    private var originalIDs: [String]
     private var pendingArchive: [StoreItem] = []
     private var archiveIDs: Set<String>?
 
@@ -68,6 +68,18 @@ public struct StoreTransaction {
             return true
         }
         return false
+    }
+
+    /// Writes pending changes now, still holding the lock (so the caller can commit them to git
+    /// before another writer gets in). Later changes in the same transaction are written at its end.
+    public mutating func commitNow() throws(StoreError) {
+        try commit()
+        for index in items.indices where items[index].isModified {
+            var writer = JSONWriter()
+            items[index].write(to: &writer, dialect: dialect)
+            items[index].sourceLine = writer.bytes
+        }
+        originalIDs = items.map(\.id)
     }
 
     mutating func commit() throws(StoreError) {

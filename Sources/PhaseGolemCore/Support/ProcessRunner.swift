@@ -1,0 +1,124 @@
+import CSystemShims
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs a short-lived program to completion and captures its output.
+///
+/// Used for git, whose output is small. No shell is involved: arguments go to the program
+/// as they are, so an item title can never be interpreted as shell syntax.
+public enum ProcessRunner {
+    /// What a finished program returned.
+    public struct Output: Sendable {
+        public var status: Int32
+        public var stdout: [UInt8]
+        public var stderr: [UInt8]
+
+        public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+        public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+        public var succeeded: Bool { status == 0 }
+    }
+
+    /// Why a program could not be started.
+    public struct SpawnFailure: Error, Sendable, CustomStringConvertible {
+        public let program: String
+        public let errno: Int32
+        public var description: String { "\(program): \(String(cString: strerror(errno)))" }
+    }
+
+    /// Captured output beyond this many bytes per stream is dropped, to bound memory.
+    public static let captureLimit = 16 * 1024 * 1024
+
+    /// Runs `program` (looked up on PATH) with `arguments` in `directory`, stdin from /dev/null.
+    public static func run(_ program: String, _ arguments: [String], in directory: String? = nil,
+                           environment: [String: String]? = nil) throws(SpawnFailure) -> Output {
+        var outPipe: [Int32] = [0, 0]
+        var errPipe: [Int32] = [0, 0]
+        guard pipe(&outPipe) == 0 else { throw SpawnFailure(program: program, errno: errno) }
+        guard pipe(&errPipe) == 0 else {
+            let code = errno
+            close(outPipe[0]); close(outPipe[1])
+            throw SpawnFailure(program: program, errno: code)
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        for fd in [outPipe[0], outPipe[1], errPipe[0], errPipe[1]] {
+            posix_spawn_file_actions_addclose(&actions, fd)
+        }
+        if let directory {
+            pg_spawn_file_actions_addchdir(&actions, directory)
+        }
+
+        let argv = [program] + arguments
+        let envp: [String]? = environment.map { $0.map { "\($0.key)=\($0.value)" } }
+        var pid: pid_t = 0
+        let spawnResult = withCStrings(argv) { argvPointers in
+            if let envp {
+                return withCStrings(envp) { envPointers in
+                    posix_spawnp(&pid, program, &actions, nil, argvPointers, envPointers)
+                }
+            }
+            return posix_spawnp(&pid, program, &actions, nil, argvPointers, environ)
+        }
+        close(outPipe[1])
+        close(errPipe[1])
+        guard spawnResult == 0 else {
+            close(outPipe[0]); close(errPipe[0])
+            throw SpawnFailure(program: program, errno: spawnResult)
+        }
+        var stdout: [UInt8] = []
+        var stderr: [UInt8] = []
+        drain(outPipe[0], errPipe[0], into: &stdout, &stderr)
+        close(outPipe[0])
+        close(errPipe[0])
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return Output(status: exitCode(fromWaitStatus: status), stdout: stdout, stderr: stderr)
+    }
+
+    /// The exit code of a wait status; 128 + signal for a program killed by a signal.
+    public static func exitCode(fromWaitStatus status: Int32) -> Int32 {
+        let signal = status & 0x7F
+        if signal == 0 { return (status >> 8) & 0xFF }
+        return 128 + signal
+    }
+
+    private static func drain(_ outFD: Int32, _ errFD: Int32, into stdout: inout [UInt8], _ stderr: inout [UInt8]) {
+        var fds = [pollfd(fd: outFD, events: Int16(POLLIN), revents: 0), pollfd(fd: errFD, events: Int16(POLLIN), revents: 0)]
+        var open = 2
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while open > 0 {
+            let ready = poll(&fds, nfds_t(fds.count), -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            for index in fds.indices where fds[index].fd >= 0 && fds[index].revents != 0 {
+                let got = chunk.withUnsafeMutableBytes { Glibc.read(fds[index].fd, $0.baseAddress, $0.count) }
+                if got > 0 {
+                    if index == 0 {
+                        if stdout.count < captureLimit { stdout.append(contentsOf: chunk[0..<got]) }
+                    } else if stderr.count < captureLimit {
+                        stderr.append(contentsOf: chunk[0..<got])
+                    }
+                } else if got == 0 || (got < 0 && errno != EINTR && errno != EAGAIN) {
+                    fds[index].fd = -1
+                    open -= 1
+                }
+            }
+        }
+    }
+
+    /// Calls `body` with a NULL-terminated C array of the strings.
+    static func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+        let pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) } + [nil]
+        defer { pointers.forEach { free($0) } }
+        return body(pointers)
+    }
+}

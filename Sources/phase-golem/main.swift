@@ -1,2 +1,0 @@
-import PhaseGolemCore
-print(PhaseGolemVersion.current)

@@ -1,0 +1,95 @@
+import Foundation
+import PhaseGolemCore
+
+/// Runs the real `phase-golem` binary, built next to the test bundle, in scratch projects.
+enum CLIHarness {
+    /// The built executable: a sibling of the test bundle in the build products folder.
+    static var binary: String {
+        var url = Bundle.main.bundleURL
+        while !url.lastPathComponent.hasSuffix(".xctest"), url.pathComponents.count > 1 {
+            url.deleteLastPathComponent()
+        }
+        return url.deletingLastPathComponent().appendingPathComponent("phase-golem").path
+    }
+
+    /// `../shared/fixtures` beside the repository.
+    static var fixtures: String {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.deletingLastPathComponent().appendingPathComponent("shared/fixtures").path
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs the binary with `arguments` in `directory`.
+    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Result {
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { _, new in new }
+        let output = try ProcessRunner.run(binary, arguments, in: directory, environment: env)
+        return Result(status: output.status, stdout: output.stdoutText, stderr: output.stderrText)
+    }
+
+    /// A fresh temporary directory, removed by the caller via `remove`.
+    static func makeTemporaryDirectory(_ label: String = "pg") throws -> String {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("\(label)-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func remove(_ path: String) {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// A git repository with an empty store committed and a clean tree.
+    static func makeProject(config: String? = nil, storeLines: [String] = []) throws -> String {
+        let root = try makeTemporaryDirectory()
+        try git(["init", "-q", "-b", "main"], in: root)
+        try git(["config", "user.email", "test@example.com"], in: root)
+        try git(["config", "user.name", "Test"], in: root)
+        try FileManager.default.createDirectory(atPath: root + "/.task-golem", withIntermediateDirectories: true)
+        let header = "{\"schema_version\":1}\n"
+        try write(header + storeLines.map { $0 + "\n" }.joined(), to: root + "/.task-golem/tasks.jsonl")
+        try write(header, to: root + "/.task-golem/archive.jsonl")
+        try write("", to: root + "/.task-golem/tasks.lock")
+        try write(".phase-golem/\n", to: root + "/.gitignore")
+        if let config { try write(config, to: root + "/phase-golem.toml") }
+        try git(["add", "-A"], in: root)
+        try git(["commit", "-q", "-m", "initial"], in: root)
+        return root
+    }
+
+    @discardableResult
+    static func git(_ arguments: [String], in directory: String) throws -> String {
+        let output = try ProcessRunner.run("git", arguments, in: directory)
+        guard output.succeeded else {
+            throw HarnessError("git \(arguments.joined(separator: " ")) failed: \(output.stderrText)")
+        }
+        return output.stdoutText
+    }
+
+    static func write(_ text: String, to path: String) throws {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    static func read(_ path: String) throws -> Data {
+        try Data(contentsOf: URL(fileURLWithPath: path))
+    }
+
+    static func copyFixtureStore(_ name: String, to root: String) throws {
+        let source = fixtures + "/" + name + "/.task-golem"
+        for file in try FileManager.default.contentsOfDirectory(atPath: source) {
+            let data = try read(source + "/" + file)
+            try data.write(to: URL(fileURLWithPath: root + "/.task-golem/" + file))
+        }
+    }
+
+    struct HarnessError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+}

@@ -1,3 +1,0 @@
-import Testing
-@testable import PhaseGolemCore
-@Test func version() { #expect(!PhaseGolemVersion.current.isEmpty) }
