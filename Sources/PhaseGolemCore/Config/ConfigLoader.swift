@@ -1,0 +1,69 @@
+/// Finds, reads, decodes and validates `phase-golem.toml` (behavior.md §3.1).
+public enum ConfigLoader {
+    /// The config file name looked for in the project root.
+    public static let fileName = "phase-golem.toml"
+
+    /// Loads the project's configuration.
+    ///
+    /// - Parameters:
+    ///   - root: The project root (`--root`).
+    ///   - explicitPath: The `--config` path, which must exist when given.
+    /// - Returns: The configuration, the file it came from, and the config base.
+    /// - Throws: `ConfigError` naming the file for a missing, unreadable or malformed file, or
+    ///   listing every schema and validation problem at once.
+    public static func load(root: String, explicitPath: String?) throws(ConfigError) -> LoadedConfig {
+        if let explicitPath {
+            guard ConfigFile.exists(explicitPath) else { throw ConfigError.fileNotFound(path: explicitPath) }
+            let config = try loadFile(at: explicitPath)
+            return LoadedConfig(config: config, path: explicitPath, baseDirectory: ConfigPath.parent(of: explicitPath))
+        }
+        let path = ConfigPath.join(root, fileName)
+        guard ConfigFile.exists(path) else {
+            // The original runs no validation on this path; the defaults are valid anyway.
+            return LoadedConfig(config: .defaults, path: nil, baseDirectory: root)
+        }
+        return LoadedConfig(config: try loadFile(at: path), path: path, baseDirectory: root)
+    }
+
+    /// Reads and parses the file at `path` (which is known to exist).
+    static func loadFile(at path: String) throws(ConfigError) -> PhaseGolemConfig {
+        let text: String
+        switch ConfigFile.readText(path) {
+        case .success(let contents): text = contents
+        case .failure(let failure): throw ConfigError.unreadable(path: path, reason: failure.reason)
+        }
+        return try parse(text, path: path)
+    }
+
+    /// Decodes and validates TOML `text`; `path` only names the source in error messages.
+    public static func parse(_ text: String, path: String) throws(ConfigError) -> PhaseGolemConfig {
+        if let nul = text.utf8.firstIndex(of: 0) {
+            // TOMLKit hands the text to C++ as a C string, which would silently end at the NUL.
+            let (line, column) = position(of: nul, in: text)
+            throw ConfigError.syntax(path: path, message: "NUL characters are not allowed in TOML", line: line, column: column)
+        }
+        let root: [String: TOMLNode]
+        do {
+            root = try TOMLNode.parse(text)
+        } catch {
+            throw ConfigError.syntax(path: path, message: error.message, line: error.line, column: error.column)
+        }
+        var decoder = ConfigDecoder()
+        var config = decoder.decode(root)
+        if config.pipelines.isEmpty {
+            config.pipelines[PipelineConfig.defaultName] = .defaultFeature
+        }
+        let problems = decoder.problems
+            + config.validationProblems(skippingMainPhaseCheckFor: decoder.pipelinesWithBadPhases)
+        guard problems.isEmpty else { throw ConfigError.invalid(problems: problems) }
+        return config
+    }
+
+    /// 1-based line and column (in characters) of a UTF-8 offset.
+    private static func position(of index: String.UTF8View.Index, in text: String) -> (line: Int, column: Int) {
+        let before = text[..<index]
+        let line = before.count(where: { $0 == "\n" }) + 1
+        let lineStart = before.lastIndex(of: "\n").map { before.index(after: $0) } ?? before.startIndex
+        return (line, before[lineStart...].count + 1)
+    }
+}

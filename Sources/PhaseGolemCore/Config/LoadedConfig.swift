@@ -1,0 +1,23 @@
+/// A configuration together with where it came from.
+public struct LoadedConfig: Sendable, Equatable {
+    public var config: PhaseGolemConfig
+    /// The file that was read, or `nil` when no file existed and defaults were used.
+    public var path: String?
+    /// The directory relative workflow paths resolve against (behavior.md §2.1): the project
+    /// root, or the parent of an explicit `--config` path (empty when it has no directory part).
+    public var baseDirectory: String
+
+    public init(config: PhaseGolemConfig, path: String?, baseDirectory: String) {
+        self.config = config
+        self.path = path
+        self.baseDirectory = baseDirectory
+    }
+
+    /// Where a workflow path points, joined like the original's `Path::join`.
+    ///
+    /// Absolute paths stay as they are and an empty base leaves the path as written; `~` is not
+    /// expanded, as in the original.
+    public func resolve(workflowPath: String) -> String {
+        ConfigPath.join(baseDirectory, workflowPath)
+    }
+}

@@ -1,0 +1,63 @@
+extension PhaseGolemConfig {
+    /// Every semantic problem with this configuration (behavior.md §3.3), in a stable order.
+    ///
+    /// Execution and agent checks come first, then each pipeline in sorted-name order, so the
+    /// same file always produces the same message.
+    public func validationProblems() -> [String] {
+        validationProblems(skippingMainPhaseCheckFor: [])
+    }
+
+    /// Throws `ConfigError.invalid` listing every problem, or returns when there are none.
+    public func validate() throws(ConfigError) {
+        let problems = validationProblems()
+        if !problems.isEmpty { throw ConfigError.invalid(problems: problems) }
+    }
+
+    /// - Parameter pipelinesWithBadPhases: pipelines whose main phases failed to decode; saying
+    ///   they have no main phase would blame the user for a problem already reported.
+    func validationProblems(skippingMainPhaseCheckFor pipelinesWithBadPhases: Set<String>) -> [String] {
+        var problems: [String] = []
+        if execution.maxWip < 1 { problems.append("execution.max_wip must be >= 1") }
+        if execution.maxConcurrent < 1 { problems.append("execution.max_concurrent must be >= 1") }
+        // Written as a negation so NaN fails too.
+        if !(execution.phaseTimeoutMinutes > 0) { problems.append("execution.phase_timeout_minutes must be > 0") }
+        if execution.circuitBreakerThreshold < 1 { problems.append("execution.circuit_breaker_threshold must be >= 1") }
+        if let model = agent.model {
+            if model.isEmpty || !model.unicodeScalars.allSatisfy(Self.isAllowedModelScalar) {
+                problems.append("agent.model contains invalid characters (allowed: alphanumeric, '.', '_', '/', '-')")
+            } else if model.hasPrefix("-") {
+                problems.append("agent.model must not start with '-' (flag-like values are rejected)")
+            }
+        }
+        for name in sortedPipelineNames {
+            guard let pipeline = pipelines[name] else { continue }
+            if pipeline.phases.isEmpty && !pipelinesWithBadPhases.contains(name) {
+                problems.append("pipelines.\(name): must have at least one main phase")
+            }
+            var seen: Set<String> = []
+            for phase in pipeline.allPhases where !seen.insert(phase.name).inserted {
+                problems.append("pipelines.\(name): duplicate phase name '\(phase.name)'")
+            }
+            for phase in pipeline.prePhases where phase.isDestructive {
+                problems.append("pipelines.\(name): pre_phase '\(phase.name)' cannot be destructive")
+            }
+            if execution.maxWip > 1 {
+                for phase in pipeline.allPhases where phase.staleness == .block {
+                    problems.append(
+                        "pipelines.\(name): phase '\(phase.name)' uses staleness 'block' which is incompatible with max_wip > 1"
+                    )
+                }
+            }
+        }
+        return problems
+    }
+
+    /// The model reaches the agent's argv, so only characters that cannot form shell or flag
+    /// syntax are allowed.
+    private static func isAllowedModelScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "a"..."z", "A"..."Z", "0"..."9", ".", "_", "/", "-": true
+        default: false
+        }
+    }
+}
