@@ -14,6 +14,29 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("log-level"), help: ArgumentHelp("How much to log: error, warn, info or debug.", valueName: "level"))
     var logLevel: String = "info"
 
+    static let names = ["--root", "--config", "--log-level"]
+
+    /// Moves global options written before the subcommand (`phase-golem --root X status`, the
+    /// original's syntax) to just after it, where the subcommand's option group parses them.
+    static func movingLeadingGlobals(_ arguments: [String]) -> [String] {
+        var globals: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if names.contains(argument), index + 1 < arguments.count {
+                globals += [argument, arguments[index + 1]]
+                index += 2
+            } else if names.contains(where: { argument.hasPrefix($0 + "=") }) {
+                globals.append(argument)
+                index += 1
+            } else {
+                break
+            }
+        }
+        guard !globals.isEmpty, index < arguments.count, !arguments[index].hasPrefix("-") else { return arguments }
+        return [arguments[index]] + globals + arguments[(index + 1)...]
+    }
+
     /// The parsed level, or the original's error for an unknown one.
     func level() throws -> LogLevel {
         guard let level = LogLevel(parsing: logLevel) else {

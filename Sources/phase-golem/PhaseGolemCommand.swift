@@ -33,7 +33,7 @@ struct PhaseGolemCommand: AsyncParsableCommand {
 @main
 enum PhaseGolemMain {
     static func main() async {
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        let arguments = GlobalOptions.movingLeadingGlobals(Array(CommandLine.arguments.dropFirst()))
         var command: any ParsableCommand
         do {
             command = try PhaseGolemCommand.parseAsRoot(arguments)
@@ -52,17 +52,13 @@ enum PhaseGolemMain {
             exit(.usage)
         } catch let exitRequest as ExitRequest {
             exit(exitRequest.status)
-        } catch let clean as CleanExit {
-            exitForParseError(clean)
-        } catch let validation as ValidationError {
-            exitForParseError(validation)
         } catch {
-            Output.stderr("Error: \(error)")
-            exit(.failure)
+            exitForParseError(error)
         }
     }
 
-    /// Help and version exit 0 on stdout; every other parse problem is a usage error (exit 2).
+    /// Lets ArgumentParser classify what it threw: help and version exit 0 on stdout, usage
+    /// problems exit 2; anything else is a handled error (exit 1).
     static func exitForParseError(_ error: any Error) -> Never {
         let code = PhaseGolemCommand.exitCode(for: error)
         let message = PhaseGolemCommand.fullMessage(for: error)
@@ -70,8 +66,12 @@ enum PhaseGolemMain {
             Output.stdout(message)
             exit(.success)
         }
-        Output.stderr(message)
-        exit(.usage)
+        if code == .validationFailure {
+            Output.stderr(message)
+            exit(.usage)
+        }
+        Output.stderr(message.hasPrefix("Error: ") ? message : "Error: \(message)")
+        exit(.failure)
     }
 
     static func exit(_ status: ExitStatus) -> Never {

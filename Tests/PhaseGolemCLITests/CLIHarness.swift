@@ -3,14 +3,17 @@ import PhaseGolemCore
 
 /// Runs the real `phase-golem` binary, built next to the test bundle, in scratch projects.
 enum CLIHarness {
-    /// The built executable: a sibling of the test bundle in the build products folder.
-    static var binary: String {
-        var url = Bundle.main.bundleURL
-        while !url.lastPathComponent.hasSuffix(".xctest"), url.pathComponents.count > 1 {
+    /// The built executable: it sits beside the test runner in the build products folder.
+    static let binary: String = {
+        let runner = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var url = URL(fileURLWithPath: runner)
+        while url.pathComponents.count > 1 {
             url.deleteLastPathComponent()
+            let candidate = url.appendingPathComponent("phase-golem").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
-        return url.deletingLastPathComponent().appendingPathComponent("phase-golem").path
-    }
+        return runner
+    }()
 
     /// `../shared/fixtures` beside the repository.
     static var fixtures: String {

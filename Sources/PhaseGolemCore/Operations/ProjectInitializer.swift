@@ -27,21 +27,25 @@ public struct ProjectInitializer: Sendable {
         guard Git(root: root).isRepository() else {
             throw OperationError("Not a git repository. Run `git init` first.")
         }
-        var report = Report(createdStore: false, wroteConfig: false, updatedGitignore: false)
-        do {
-            report.createdStore = try createStoreIfMissing()
-            for folder in ["_ideas", "_worklog", "changes", ".phase-golem"] {
-                try FileIO.makeDirectories(FileIO.join(root, folder))
-            }
-            let configPath = FileIO.join(root, "phase-golem.toml")
-            if !FileIO.exists(configPath) {
-                try FileIO.writeAtomically(configPath, chunks: [Array(ConfigTemplate.initTemplate(prefix: prefix).utf8)])
-                report.wroteConfig = true
-            }
-            report.updatedGitignore = try ensureGitignoreEntry()
-        } catch let failure as FileIO.Failure {
-            throw OperationError(failure.description)
+        do throws(FileIO.Failure) {
+            return try setUp()
+        } catch {
+            throw OperationError(error.description)
         }
+    }
+
+    private func setUp() throws(FileIO.Failure) -> Report {
+        var report = Report(createdStore: false, wroteConfig: false, updatedGitignore: false)
+        report.createdStore = try createStoreIfMissing()
+        for folder in ["_ideas", "_worklog", "changes", ".phase-golem"] {
+            try FileIO.makeDirectories(FileIO.join(root, folder))
+        }
+        let configPath = FileIO.join(root, "phase-golem.toml")
+        if !FileIO.exists(configPath) {
+            try FileIO.writeAtomically(configPath, chunks: [Array(ConfigTemplate.initTemplate(prefix: prefix).utf8)])
+            report.wroteConfig = true
+        }
+        report.updatedGitignore = try ensureGitignoreEntry()
         return report
     }
 
