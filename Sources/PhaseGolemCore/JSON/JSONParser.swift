@@ -4,7 +4,7 @@
 /// `status`: no intermediate copies, strings built straight from the input bytes.
 /// Rules match serde_json's, the parser that wrote and reads task-golem stores:
 /// no trailing commas, no comments, no raw control characters in strings, valid UTF-8,
-/// nesting at most 128 deep.
+/// nesting at most 127 deep (serde_json's recursion budget of 128 fails on the 128th level).
 public struct JSONParser {
     @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
     @usableFromInline var index: Int
@@ -123,7 +123,7 @@ public struct JSONParser {
 
     private mutating func enterNesting() throws(JSONSyntaxError) {
         depth += 1
-        if depth > Self.maxDepth { throw error("recursion limit exceeded") }
+        if depth >= Self.maxDepth { throw error("recursion limit exceeded") }
     }
 
     /// Parses any value into a tree.
@@ -324,18 +324,125 @@ public struct JSONParser {
         UTF8.encode(scalar) { out.append($0) }
     }
 
-    /// Validates and skips one value without building it.
+    /// Validates and skips one value without building anything: no strings, no trees.
     public mutating func skipValue() throws(JSONSyntaxError) {
         guard let byte = peek() else { throw error("unexpected end of input") }
         switch byte {
         case UInt8(ascii: "{"):
-            try parseObject { (parser: inout JSONParser, _: String) throws(JSONSyntaxError) in try parser.skipValue() }
+            index += 1
+            try enterNesting()
+            defer { depth -= 1 }
+            if peek() == UInt8(ascii: "}") {
+                index += 1
+                return
+            }
+            while true {
+                guard peek() == UInt8(ascii: "\"") else { throw error("expected a string key") }
+                try skipString()
+                try expect(UInt8(ascii: ":"), "expected ':' after key")
+                try skipValue()
+                skipWhitespace()
+                guard index < bytes.count else { throw error("unterminated object") }
+                let next = bytes[index]
+                index += 1
+                if next == UInt8(ascii: "}") { return }
+                guard next == UInt8(ascii: ",") else {
+                    index -= 1
+                    throw error("expected ',' or '}' in object")
+                }
+            }
         case UInt8(ascii: "["):
             try parseArray { (parser: inout JSONParser) throws(JSONSyntaxError) in try parser.skipValue() }
+        case UInt8(ascii: "\""):
+            try skipString()
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            try skipNumber()
         default:
             _ = try parseValue()
         }
     }
+
+    /// Validates a string literal (escapes, control characters, UTF-8) without decoding it.
+    public mutating func skipString() throws(JSONSyntaxError) {
+        try expect(UInt8(ascii: "\""), "expected a string")
+        let start = index
+        var nonASCII = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                if nonASCII, !UTF8Validation.isValid(UnsafeBufferPointer(rebasing: bytes[start..<index])) {
+                    throw JSONSyntaxError("invalid UTF-8 in string", column: start + 1)
+                }
+                index += 1
+                return
+            }
+            if byte == UInt8(ascii: "\\") {
+                index += 1
+                guard index < bytes.count else { throw error("unterminated escape") }
+                switch bytes[index] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    index += 1
+                case UInt8(ascii: "u"):
+                    index += 1
+                    _ = try parseUnicodeEscape()
+                default:
+                    throw error("invalid escape '\\\(Self.describe(bytes[index]))'")
+                }
+                continue
+            }
+            if byte < 0x20 { throw error("control character in string") }
+            if byte >= 0x80 { nonASCII = true }
+            index += 1
+        }
+        throw error("unterminated string")
+    }
+
+    /// Validates a number without keeping its text.
+    public mutating func skipNumber() throws(JSONSyntaxError) {
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number") }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+        } else {
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number") }
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number") }
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        }
+    }
+
+    /// The bytes of a string literal without escapes (its key form), or nil when it has escapes,
+    /// in which case nothing is consumed. Lets callers match keys without allocating.
+    public mutating func parseSimpleStringBytes() throws(JSONSyntaxError) -> UnsafeBufferPointer<UInt8>? {
+        guard peek() == UInt8(ascii: "\"") else { throw error("expected a string") }
+        let start = index + 1
+        var cursor = start
+        while cursor < bytes.count {
+            let byte = bytes[cursor]
+            if byte == UInt8(ascii: "\"") {
+                let slice = UnsafeBufferPointer(rebasing: bytes[start..<cursor])
+                if !slice.allSatisfy({ $0 >= 0x20 && $0 < 0x80 }) { return nil }
+                index = cursor + 1
+                return slice
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { return nil }
+            cursor += 1
+        }
+        throw JSONSyntaxError("unterminated string", column: start)
+    }
+
+    /// The current byte offset; with `bytes`, lets a caller keep the raw text of a value.
+    public var offset: Int { index }
 
     @inline(__always)
     private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A JSON value that keeps what a round trip must not lose.
 ///
 /// Numbers stay as their source text, so `1.0` is never rewritten as `1`, and object
@@ -60,8 +66,29 @@ extension String {
     /// Byte-wise UTF-8 ordering, the order serde's `BTreeMap` and task-golem's id sort use.
     ///
     /// Swift's own `<` compares canonical Unicode equivalence, which can disagree.
-    @inlinable
     public func utf8Precedes(_ other: String) -> Bool {
-        utf8.lexicographicallyPrecedes(other.utf8)
+        String.compareUTF8(self, other) < 0
+    }
+
+    /// Byte-wise equality of the UTF-8 forms (no Unicode normalization).
+    public func utf8Equals(_ other: String) -> Bool {
+        utf8.count == other.utf8.count && String.compareUTF8(self, other) == 0
+    }
+
+    /// memcmp of the UTF-8 bytes: negative, zero or positive. Native strings expose their
+    /// storage without copying, which the generic `UTF8View` comparisons do not exploit.
+    public static func compareUTF8(_ lhs: String, _ rhs: String) -> Int {
+        var left = lhs
+        var right = rhs
+        return left.withUTF8 { a in
+            right.withUTF8 { b in
+                let common = Swift.min(a.count, b.count)
+                if common > 0, let pa = a.baseAddress, let pb = b.baseAddress {
+                    let result = memcmp(pa, pb, common)
+                    if result != 0 { return Int(result) }
+                }
+                return a.count - b.count
+            }
+        }
     }
 }

@@ -108,13 +108,13 @@ public struct JSONWriter {
         if members.count < 2 { return members }
         // Stable sort keeps duplicates in source order, so the last of a run is the survivor.
         let sorted = members.enumerated().sorted { lhs, rhs in
-            if lhs.element.key.utf8.elementsEqual(rhs.element.key.utf8) { return lhs.offset < rhs.offset }
+            if lhs.element.key.utf8Equals(rhs.element.key) { return lhs.offset < rhs.offset }
             return lhs.element.key.utf8Precedes(rhs.element.key)
         }
         var result: [JSONMember] = []
         result.reserveCapacity(sorted.count)
         for entry in sorted {
-            if let last = result.last, last.key.utf8.elementsEqual(entry.element.key.utf8) {
+            if let last = result.last, last.key.utf8Equals(entry.element.key) {
                 result[result.count - 1] = entry.element
             } else {
                 result.append(entry.element)

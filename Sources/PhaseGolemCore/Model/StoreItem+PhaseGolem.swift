@@ -73,32 +73,36 @@ extension StoreItem {
     /// What the lenient readers above silently treated as absent, phrased as the original logs it.
     public func phaseGolemWarnings() -> [String] {
         var warnings: [String] = []
-        if status == .todo, let raw = extensionValue(ExtensionKey.status)?.stringValue,
-           !["new", "scoping", "ready"].contains(raw) {
-            warnings.append("Item \(id): invalid x-pg-status value '\(raw)', defaulting to New")
-        }
-        let enums: [(String, [String])] = [
-            (ExtensionKey.phasePool, ["pre", "main"]),
-            (ExtensionKey.size, SizeLevel.allCases.map(\.rawValue)),
-            (ExtensionKey.complexity, DimensionLevel.allCases.map(\.rawValue)),
-            (ExtensionKey.risk, DimensionLevel.allCases.map(\.rawValue)),
-            (ExtensionKey.impact, DimensionLevel.allCases.map(\.rawValue)),
-            (ExtensionKey.blockedType, ["clarification", "decision"]),
-        ]
-        for (key, allowed) in enums {
-            guard let value = extensionValue(key) else { continue }
-            if let raw = value.stringValue, allowed.contains(raw) { continue }
-            warnings.append("Item \(id): invalid \(key) value '\(Self.display(value))', treating as absent")
-        }
-        if let value = extensionValue(ExtensionKey.description), value.objectMembers == nil {
-            warnings.append("Item \(id): invalid \(ExtensionKey.description) value (expected an object), treating as absent")
-        }
-        if let raw = extensionValue(ExtensionKey.blockedFromStatus)?.stringValue {
-            if blockedFromStatus == nil {
-                warnings.append("Item \(id): stale \(ExtensionKey.blockedFromStatus) '\(raw)' (native blocked_from_status is null), ignoring")
-            } else if !["new", "scoping", "ready", "in_progress"].contains(raw) {
-                warnings.append("Item \(id): invalid \(ExtensionKey.blockedFromStatus) value '\(raw)', treating as absent")
+        // One pass over the extensions; most items have nothing to report.
+        for entry in extensionEntries where entry.key.hasPrefix("x-pg-") {
+            let allowed: [String]
+            switch entry.key {
+            case ExtensionKey.status:
+                guard status == .todo, let raw = entry.value.stringValue, !["new", "scoping", "ready"].contains(raw) else { continue }
+                warnings.append("Item \(id): invalid x-pg-status value '\(raw)', defaulting to New")
+                continue
+            case ExtensionKey.description:
+                if !entry.isObject {
+                    warnings.append("Item \(id): invalid \(ExtensionKey.description) value (expected an object), treating as absent")
+                }
+                continue
+            case ExtensionKey.blockedFromStatus:
+                guard let raw = entry.value.stringValue else { continue }
+                if blockedFromStatus == nil {
+                    warnings.append("Item \(id): stale \(ExtensionKey.blockedFromStatus) '\(raw)' (native blocked_from_status is null), ignoring")
+                } else if !["new", "scoping", "ready", "in_progress"].contains(raw) {
+                    warnings.append("Item \(id): invalid \(ExtensionKey.blockedFromStatus) value '\(raw)', treating as absent")
+                }
+                continue
+            case ExtensionKey.phasePool: allowed = ["pre", "main"]
+            case ExtensionKey.size: allowed = ["small", "medium", "large"]
+            case ExtensionKey.complexity, ExtensionKey.risk, ExtensionKey.impact: allowed = ["low", "medium", "high"]
+            case ExtensionKey.blockedType: allowed = ["clarification", "decision"]
+            default: continue
             }
+            let value = entry.value
+            if let raw = value.stringValue, allowed.contains(raw) { continue }
+            warnings.append("Item \(id): invalid \(entry.key) value '\(Self.display(value))', treating as absent")
         }
         return warnings
     }

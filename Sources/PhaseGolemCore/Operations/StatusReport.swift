@@ -53,30 +53,39 @@ public enum StatusReport {
 
     /// The table text, ending in a newline (behavior.md §16.1).
     public static func table(_ items: [StoreItem]) -> String {
-        guard !items.isEmpty else { return "No items in backlog.\n" }
-        var out = line(["ID", "STATUS", "PHASE", "PIPELINE", "IMPACT", "SIZE", "RISK"], title: "TITLE")
-        out += String(repeating: "-", count: 94) + "\n"
-        for row in sorted(items.map(Row.init)) {
-            out += line([
+        table(rows: items.map(Row.init))
+    }
+
+    /// The table text for rows already extracted (the streaming path of `status`).
+    public static func table(rows: [Row]) -> String {
+        guard !rows.isEmpty else { return "No items in backlog.\n" }
+        var out: [UInt8] = []
+        out.reserveCapacity((rows.count + 3) * 120)
+        appendLine(&out, ["ID", "STATUS", "PHASE", "PIPELINE", "IMPACT", "SIZE", "RISK"], title: "TITLE")
+        out.append(contentsOf: repeatElement(UInt8(ascii: "-"), count: 94))
+        out.append(0x0A)
+        for row in sorted(rows) {
+            appendLine(&out, [
                 row.id, row.status.tableName, row.phase ?? "-", row.pipelineType ?? "-",
                 row.impact?.rawValue ?? "-", row.size?.rawValue ?? "-", row.risk?.rawValue ?? "-",
             ], title: truncatedTitle(row.title))
         }
-        out += "\n\(items.count) item(s) total\n"
-        return out
+        out.append(contentsOf: "\n\(rows.count) item(s) total\n".utf8)
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static let widths = [12, 12, 12, 10, 8, 8, 8]
 
-    private static func line(_ columns: [String], title: String) -> String {
-        var out = ""
+    /// Columns left-aligned to their width (counted in characters, as Rust's `{:<12}` does) plus a space.
+    private static func appendLine(_ out: inout [UInt8], _ columns: [String], title: String) {
         for (column, width) in zip(columns, widths) {
-            out += column
-            let length = column.unicodeScalars.count
-            if length < width { out += String(repeating: " ", count: width - length) }
-            out += " "
+            out.append(contentsOf: column.utf8)
+            let length = column.utf8.allSatisfy({ $0 < 0x80 }) ? column.utf8.count : column.unicodeScalars.count
+            if length < width { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: width - length)) }
+            out.append(UInt8(ascii: " "))
         }
-        return out + title + "\n"
+        out.append(contentsOf: title.utf8)
+        out.append(0x0A)
     }
 
     /// Over 36 bytes: the first 33 characters and `...` (the original measures bytes, cuts characters).
@@ -87,19 +96,27 @@ public enum StatusReport {
 
     /// The items as a JSON array, one object per item in table order, for scripts.
     public static func json(_ items: [StoreItem]) -> String {
-        let byID = Dictionary(items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var writer = JSONWriter(capacity: items.count * 512 + 2)
-        writer.appendRaw("[")
-        for (offset, row) in sorted(items.map(Row.init)).enumerated() {
-            guard let item = byID[row.id] else { continue }
-            writer.appendRaw(offset == 0 ? "\n  " : ",\n  ")
-            writer.writeValue(jsonObject(item))
+        json(entries: items.map { (Row($0), jsonObject($0)) })
+    }
+
+    /// The JSON array for rows paired with their objects (the streaming path of `status`).
+    public static func json(entries: [(row: Row, object: JSONValue)]) -> String {
+        let order = Dictionary(sorted(entries.map(\.row)).enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        let ordered = entries.enumerated().sorted { lhs, rhs in
+            (order[lhs.element.row.id] ?? lhs.offset, lhs.offset) < (order[rhs.element.row.id] ?? rhs.offset, rhs.offset)
         }
-        writer.appendRaw(items.isEmpty ? "]\n" : "\n]\n")
+        var writer = JSONWriter(capacity: entries.count * 512 + 2)
+        writer.appendRaw("[")
+        for (offset, entry) in ordered.enumerated() {
+            writer.appendRaw(offset == 0 ? "\n  " : ",\n  ")
+            writer.writeValue(entry.element.object)
+        }
+        writer.appendRaw(entries.isEmpty ? "]\n" : "\n]\n")
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 
-    static func jsonObject(_ item: StoreItem) -> JSONValue {
+    /// One item as the JSON object `status --json` prints.
+    public static func jsonObject(_ item: StoreItem) -> JSONValue {
         func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
         return .object([
             JSONMember("id", .string(item.id)),

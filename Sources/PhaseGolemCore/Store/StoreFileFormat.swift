@@ -13,54 +13,104 @@ public enum StoreFileFormat {
 
     /// Parses a whole file. `strict` (the active file) fails on the first bad line;
     /// otherwise bad lines are skipped with a warning, as task-golem reads its archive.
+    /// Items keep slices of `bytes` as their source lines (no copies).
     public static func parse(_ bytes: [UInt8], path: String, strict: Bool) throws(StoreError) -> Contents {
         var contents = Contents(items: [], dialect: .v01, warnings: [])
-        if bytes.isEmpty { return contents }
-        var failure: StoreError?
-        bytes.withUnsafeBufferPointer { buffer in
-            var lineNumber = 0
-            var start = 0
-            var sawParent = false
-            while start < buffer.count {
-                var end = start
-                if let newline = memchrIndex(buffer, from: start) { end = newline } else { end = buffer.count }
-                lineNumber += 1
-                var lineEnd = end
-                if lineEnd > start, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-                let line = UnsafeBufferPointer(rebasing: buffer[start..<lineEnd])
-                start = end + 1
-                if lineNumber == 1 {
-                    if let error = checkHeader(line, path: path) {
-                        failure = error
-                        return
-                    }
-                    continue
-                }
-                if isBlank(line) { continue }
-                do throws(ItemLineError) {
-                    let item = try StoreItem.parse(line: line)
-                    if item.hadParentKey { sawParent = true }
-                    contents.items.append(item)
-                } catch {
-                    let message: String
-                    switch error {
-                    case .malformed(let detail): message = "Malformed item on line \(lineNumber) of \(path): \(detail)"
-                    case .invalidExtension(let detail): message = "Invalid extensions on line \(lineNumber) of \(path): \(detail)"
-                    }
-                    if strict {
-                        failure = .corruption(message)
-                        return
-                    }
-                    contents.warnings.append("Warning: skipping \(message)")
-                }
-            }
-            contents.dialect = sawParent ? .v02 : .v01
-        }
-        if let failure { throw failure }
+        var scanner = LineScanner(path: path, strict: strict)
+        try scanner.feed(bytes[...], final: true) { item in contents.items.append(item) }
+        contents.dialect = scanner.sawParent ? .v02 : .v01
+        contents.warnings = scanner.warnings
         return contents
     }
 
-    private static func checkHeader(_ line: UnsafeBufferPointer<UInt8>, path: String) -> StoreError? {
+    /// Splits store text into lines and parses them, across chunk boundaries.
+    struct LineScanner {
+        let path: String
+        let strict: Bool
+        var lineNumber = 0
+        var sawParent = false
+        var warnings: [String] = []
+
+        init(path: String, strict: Bool) {
+            self.path = path
+            self.strict = strict
+        }
+
+        /// Parses every complete line of `chunk` and returns the unfinished tail (all of it when `final`).
+        @discardableResult
+        mutating func feed(_ chunk: ArraySlice<UInt8>, final: Bool, _ body: (StoreItem) -> Void) throws(StoreError) -> ArraySlice<UInt8> {
+            var start = chunk.startIndex
+            while start < chunk.endIndex {
+                let newline = chunk.withUnsafeBufferPointer { buffer -> Int? in
+                    guard let base = buffer.baseAddress, let found = memchr(base + (start - chunk.startIndex), 0x0A, chunk.endIndex - start) else {
+                        return nil
+                    }
+                    return chunk.startIndex + base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                }
+                guard let end = newline ?? (final ? chunk.endIndex : nil) else { return chunk[start...] }
+                var lineEnd = end
+                if lineEnd > start, chunk[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                try handle(chunk[start..<lineEnd], body)
+                start = end + 1
+            }
+            return chunk[chunk.endIndex...]
+        }
+
+        private mutating func handle(_ line: ArraySlice<UInt8>, _ body: (StoreItem) -> Void) throws(StoreError) {
+            lineNumber += 1
+            if lineNumber == 1 {
+                if let error = line.withUnsafeBufferPointer({ StoreFileFormat.checkHeader($0, path: path) }) { throw error }
+                return
+            }
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0B || $0 == 0x0C }) { return }
+            do throws(ItemLineError) {
+                let item = try StoreItem.parse(line: line)
+                if item.hadParentKey { sawParent = true }
+                body(item)
+            } catch {
+                let message: String
+                switch error {
+                case .malformed(let detail): message = "Malformed item on line \(lineNumber) of \(path): \(detail)"
+                case .invalidExtension(let detail): message = "Invalid extensions on line \(lineNumber) of \(path): \(detail)"
+                }
+                if strict { throw .corruption(message) }
+                warnings.append("Warning: skipping \(message)")
+            }
+        }
+    }
+
+    /// Streams a file in chunks, calling `body` with each item and keeping memory bounded:
+    /// for read-only commands over large stores. Returns the dialect (nil if the file is missing).
+    @discardableResult
+    public static func scan(path: String, strict: Bool, chunkSize: Int = 1 << 20,
+                            _ body: (StoreItem) -> Void) throws(StoreError) -> StoreDialect? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw .io("Failed to read \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var scanner = LineScanner(path: path, strict: strict)
+        var pending: [UInt8] = []
+        while true {
+            var chunk = [UInt8](repeating: 0, count: chunkSize)
+            let got = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, chunkSize) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw .io("Failed to read \(path): \(String(cString: strerror(errno)))")
+            }
+            if got == 0 {
+                if !pending.isEmpty { try scanner.feed(pending[...], final: true, body) }
+                break
+            }
+            chunk.removeLast(chunkSize - got)
+            let data = pending.isEmpty ? chunk : pending + chunk
+            pending = Array(try scanner.feed(data[...], final: false, body))
+        }
+        return scanner.sawParent ? .v02 : .v01
+    }
+
+    static func checkHeader(_ line: UnsafeBufferPointer<UInt8>, path: String) -> StoreError? {
         if line.elementsEqual(header) { return nil }
         let value: JSONValue
         do {
@@ -76,24 +126,21 @@ public enum StoreFileFormat {
         return nil
     }
 
-    private static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0B || $0 == 0x0C }
-    }
-
-    private static func memchrIndex(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-        guard let base = buffer.baseAddress, start < buffer.count else { return nil }
-        guard let found = memchr(base + start, 0x0A, buffer.count - start) else { return nil }
-        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-    }
-
     /// Serializes a whole active file: header, then items sorted by id bytes.
     public static func serialize(_ items: [StoreItem], dialect: StoreDialect) -> [UInt8] {
-        let sorted = items.sorted { $0.id.utf8Precedes($1.id) }
-        var writer = JSONWriter(capacity: 64 + sorted.reduce(0) { $0 + ($1.sourceLine?.count ?? 1024) + 1 })
+        // Sort positions, not items: copying an item retains every field it holds.
+        var order = Array(items.indices)
+        let alreadySorted = zip(order, order.dropFirst()).allSatisfy { items[$0.0].id.utf8Precedes(items[$0.1].id) }
+        if !alreadySorted {
+            order.sort { items[$0].id.utf8Precedes(items[$1].id) }
+        }
+        var capacity = header.count + 1
+        for item in items { capacity += (item.sourceLine?.count ?? 2048) + 1 }
+        var writer = JSONWriter(capacity: capacity)
         writer.appendRaw(header)
         writer.appendRaw(CollectionOfOne(UInt8(0x0A)))
-        for item in sorted {
-            item.write(to: &writer, dialect: dialect)
+        for index in order {
+            items[index].write(to: &writer, dialect: dialect)
             writer.appendRaw(CollectionOfOne(UInt8(0x0A)))
         }
         return writer.bytes

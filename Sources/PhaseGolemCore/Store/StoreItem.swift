@@ -27,11 +27,12 @@ public struct StoreItem: Sendable, Equatable {
     public var parent: String? { didSet { sourceLine = nil } }
     /// Whether the source line carried a `parent` key (the 0.2+ dialect marker).
     public internal(set) var hadParentKey: Bool
-    /// `x-*` extension keys and their values.
-    public internal(set) var extensions: [String: JSONValue] { didSet { sourceLine = nil } }
+    /// `x-*` extensions sorted by key bytes (the order they are written in); values read from
+    /// disk stay as raw text until asked for, so a large description costs nothing unless used.
+    var extensionEntries: [ExtensionEntry] { didSet { sourceLine = nil } }
 
     /// The line this item was read from, without its newline; nil once anything changed.
-    public internal(set) var sourceLine: [UInt8]?
+    public internal(set) var sourceLine: ArraySlice<UInt8>?
 
     /// Creates a new todo item the way task-golem's `add` does.
     public init(id: String, title: String, now: Timestamp = .now()) {
@@ -50,19 +51,52 @@ public struct StoreItem: Sendable, Equatable {
         self.claimedAt = nil
         self.parent = nil
         self.hadParentKey = false
-        self.extensions = [:]
+        self.extensionEntries = []
         self.sourceLine = nil
     }
 
     /// The value of an extension key, if present.
-    @inlinable
-    public func extensionValue(_ key: String) -> JSONValue? { extensions[key] }
+    public func extensionValue(_ key: String) -> JSONValue? {
+        guard let position = Self.position(of: key, in: extensionEntries).found else { return nil }
+        return extensionEntries[position].value
+    }
 
-    /// Sets (or with nil, removes) an extension key; the key must start with `x-`.
+    /// The extension keys in byte order.
+    public var extensionKeys: [String] { extensionEntries.map(\.key) }
+
+    /// All extensions as a dictionary (materializes every value).
+    public var extensions: [String: JSONValue] {
+        Dictionary(extensionEntries.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+    }
+
+    /// Sets (or with nil, removes) an extension key. Keys must start with `x-`; the item
+    /// model only passes its own constant keys.
     public mutating func setExtension(_ key: String, _ value: JSONValue?) {
-        precondition(key.hasPrefix("x-"), "extension keys start with x-")
-        if extensions[key] == value { return }
-        extensions[key] = value
+        guard key.hasPrefix("x-") else { return }
+        let (found, insertAt) = Self.position(of: key, in: extensionEntries)
+        if let found {
+            guard let value else {
+                extensionEntries.remove(at: found)
+                return
+            }
+            if extensionEntries[found].value == value { return }
+            extensionEntries[found] = ExtensionEntry(key: key, parsed: value)
+        } else if let value {
+            extensionEntries.insert(ExtensionEntry(key: key, parsed: value), at: insertAt)
+        }
+    }
+
+    /// Where `key` is in byte-sorted `entries`, or where it would be inserted.
+    static func position(of key: String, in entries: [ExtensionEntry]) -> (found: Int?, insertAt: Int) {
+        var low = 0
+        var high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            let order = String.compareUTF8(entries[middle].key, key)
+            if order == 0 { return (middle, middle) }
+            if order < 0 { low = middle + 1 } else { high = middle }
+        }
+        return (nil, low)
     }
 
     /// Whether the item differs from the line it was read from.
@@ -74,7 +108,8 @@ public struct StoreItem: Sendable, Equatable {
             && lhs.createdAt.text == rhs.createdAt.text && lhs.updatedAt.text == rhs.updatedAt.text
             && lhs.blockedReason == rhs.blockedReason && lhs.blockedFromStatus == rhs.blockedFromStatus
             && lhs.claimedBy == rhs.claimedBy && lhs.claimedAt?.text == rhs.claimedAt?.text
-            && lhs.parent == rhs.parent && lhs.extensions == rhs.extensions
+            && lhs.parent == rhs.parent && lhs.extensionKeys == rhs.extensionKeys
+            && lhs.extensionEntries.map(\.value) == rhs.extensionEntries.map(\.value)
     }
 
     // MARK: Serialization
@@ -115,12 +150,11 @@ public struct StoreItem: Sendable, Equatable {
             writer.appendRaw(",\"parent\":")
             writer.writeOptionalString(parent)
         }
-        for key in extensions.keys.sorted(by: { $0.utf8Precedes($1) }) {
-            guard let value = extensions[key] else { continue }
+        for entry in extensionEntries {
             writer.appendRaw(",".utf8)
-            writer.writeString(key)
+            writer.writeString(entry.key)
             writer.appendRaw(":".utf8)
-            writer.writeValue(value)
+            writer.writeValue(entry.value)
         }
         writer.appendRaw("}")
     }
@@ -132,6 +166,39 @@ public struct StoreItem: Sendable, Equatable {
         var writer = JSONWriter()
         copy.write(to: &writer, dialect: dialect)
         return String(decoding: writer.bytes, as: UTF8.self)
+    }
+}
+
+/// One `x-*` key with its value, raw from disk or set in memory.
+struct ExtensionEntry: Sendable {
+    let key: String
+    /// The value's source text; parsed on demand.
+    private let raw: ArraySlice<UInt8>?
+    private let parsed: JSONValue?
+
+    init(key: String, raw: ArraySlice<UInt8>) {
+        self.key = key
+        self.raw = raw
+        self.parsed = nil
+    }
+
+    init(key: String, parsed: JSONValue) {
+        self.key = key
+        self.raw = nil
+        self.parsed = parsed
+    }
+
+    /// Whether the value is a JSON object, answered from the first raw byte without parsing.
+    var isObject: Bool {
+        if let parsed { return parsed.objectMembers != nil }
+        return raw?.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "{")
+    }
+
+    /// The value; raw text was validated when the line was read, so parsing it cannot fail.
+    var value: JSONValue {
+        if let parsed { return parsed }
+        guard let raw else { return .null }
+        return raw.withUnsafeBufferPointer { (try? JSONParser.parse($0)) ?? .null }
     }
 }
 

@@ -77,7 +77,7 @@ public struct StoreTransaction {
         for index in items.indices where items[index].isModified {
             var writer = JSONWriter()
             items[index].write(to: &writer, dialect: dialect)
-            items[index].sourceLine = writer.bytes
+            items[index].sourceLine = writer.bytes[...]
         }
         originalIDs = items.map(\.id)
     }

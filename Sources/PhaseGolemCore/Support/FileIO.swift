@@ -29,13 +29,23 @@ public enum FileIO {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw failure("read", path) }
+        // Size + 1 so that reaching EOF takes one extra read, not a regrow; the buffer is
+        // never zero-filled (a 100 MB store would otherwise be written twice).
         var capacity = max(Int(info.st_size), 0) + 1
-        var buffer = [UInt8](repeating: 0, count: capacity)
+        var buffer: [UInt8] = []
         var count = 0
         while true {
-            if count == capacity {
-                capacity *= 2
-                buffer.append(contentsOf: repeatElement(0, count: capacity - buffer.count))
+            if count == capacity || buffer.isEmpty {
+                if !buffer.isEmpty { capacity *= 2 }
+                var grown = [UInt8](unsafeUninitializedCapacity: capacity) { storage, initialized in
+                    if let base = storage.baseAddress, count > 0 {
+                        buffer.withUnsafeBufferPointer { old in
+                            if let source = old.baseAddress { base.update(from: source, count: count) }
+                        }
+                    }
+                    initialized = capacity
+                }
+                swap(&buffer, &grown)
             }
             let got = buffer.withUnsafeMutableBytes { raw in
                 Glibc.read(fd, raw.baseAddress.map { $0 + count }, capacity - count)

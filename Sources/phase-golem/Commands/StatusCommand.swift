@@ -23,15 +23,24 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let logger = try global.logger()
         _ = try global.loadConfig()
-        let contents: StoreFileFormat.Contents
+        // Streamed: only the rows stay in memory, so a 100k-item store costs little.
+        var rows: [StatusReport.Row] = []
+        var objects: [JSONValue] = []
+        let store = global.store()
         do {
-            contents = try global.store().loadActive()
+            try store.requireInitialized()
+            try StoreFileFormat.scan(path: store.activePath, strict: true) { item in
+                for warning in item.phaseGolemWarnings() { logger.warn(warning) }
+                rows.append(StatusReport.Row(item))
+                if json { objects.append(StatusReport.jsonObject(item)) }
+            }
         } catch {
             throw CLIError(error)
         }
-        for item in contents.items {
-            for warning in item.phaseGolemWarnings() { logger.warn(warning) }
+        if json {
+            Output.stdout(StatusReport.json(entries: Array(zip(rows, objects)).map { (row: $0.0, object: $0.1) }))
+        } else {
+            Output.stdout(StatusReport.table(rows: rows))
         }
-        Output.stdout(json ? StatusReport.json(contents.items) : StatusReport.table(contents.items))
     }
 }
