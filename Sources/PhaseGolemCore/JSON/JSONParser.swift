@@ -4,12 +4,13 @@
 /// `status`: no intermediate copies, strings built straight from the input bytes.
 /// Rules match serde_json's, the parser that wrote and reads task-golem stores:
 /// no trailing commas, no comments, no raw control characters in strings, valid UTF-8,
-/// nesting at most 128 deep.
+/// nesting at most 127 deep (serde_json's recursion budget of 128 fails on the 128th level).
 public struct JSONParser {
     @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
     @usableFromInline var index: Int
     private var depth = 0
 
+    /// serde_json's `remaining_depth` budget: the level that uses it up is an error.
     static let maxDepth = 128
 
     /// Creates a parser over `bytes`, which must outlive it.
@@ -123,7 +124,7 @@ public struct JSONParser {
 
     private mutating func enterNesting() throws(JSONSyntaxError) {
         depth += 1
-        if depth > Self.maxDepth { throw error("recursion limit exceeded") }
+        if depth >= Self.maxDepth { throw error("recursion limit exceeded") }
     }
 
     /// Parses any value into a tree.

@@ -57,7 +57,8 @@ extension StoreItem {
         do throws(JSONSyntaxError) {
             guard parser.peek() == UInt8(ascii: "{") else { throw parser.error("expected a JSON object") }
             try parser.parseObject { (p: inout JSONParser, key: String) throws(JSONSyntaxError) in
-                guard seen.insert(key).inserted else { throw p.error("duplicate field '\(key)'") }
+                // serde rejects a repeated core field; repeated x- keys go to a map where the last wins.
+                if knownFields.contains(key), !seen.insert(key).inserted { throw p.error("duplicate field '\(key)'") }
                 switch key {
                 case "id":
                     guard p.peek() == UInt8(ascii: "\"") else { throw p.error("id: expected a string") }
