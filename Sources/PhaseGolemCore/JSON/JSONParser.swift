@@ -10,6 +10,7 @@ public struct JSONParser {
     @usableFromInline var index: Int
     private var depth = 0
 
+    /// serde_json's `remaining_depth` budget: the level that uses it up is an error.
     static let maxDepth = 128
 
     /// Creates a parser over `bytes`, which must outlive it.
