@@ -1,5 +1,15 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// String path helpers with the original's (Rust `Path`) semantics, kept free of Foundation.
-enum ConfigPath {
+public enum ConfigPath {
+    /// `$HOME`, if set.
+    public static func homeDirectory() -> String? {
+        guard let value = getenv("HOME") else { return nil }
+        return String(cString: value)
+    }
+
     /// `base` joined with `path`; an absolute `path` replaces `base`, an empty `base` is ignored.
     static func join(_ base: String, _ path: String) -> String {
         if path.hasPrefix("/") || base.isEmpty { return path }

@@ -15,9 +15,13 @@ public struct LoadedConfig: Sendable, Equatable {
 
     /// Where a workflow path points, joined like the original's `Path::join`.
     ///
-    /// Absolute paths stay as they are and an empty base leaves the path as written; `~` is not
-    /// expanded, as in the original.
-    public func resolve(workflowPath: String) -> String {
-        ConfigPath.join(baseDirectory, workflowPath)
+    /// Absolute paths stay as they are and an empty base leaves the path as written. Unlike the
+    /// original, a leading `~/` means the home directory: real configs (task-golem's own) keep
+    /// their workflows under `~/.claude/`, which the original's preflight could never find.
+    public func resolve(workflowPath: String, home: String? = ConfigPath.homeDirectory()) -> String {
+        if workflowPath.hasPrefix("~/"), let home, !home.isEmpty {
+            return ConfigPath.join(home, String(workflowPath.dropFirst(2)))
+        }
+        return ConfigPath.join(baseDirectory, workflowPath)
     }
 }

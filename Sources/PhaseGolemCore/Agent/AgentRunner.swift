@@ -1,0 +1,58 @@
+/// Everything an agent run needs: what to do, where to report, how long it may take.
+public struct AgentRequest: Sendable {
+    public var itemID: String
+    /// The phase name, or `triage`.
+    public var phase: String
+    public var prompt: String
+    /// Where the agent must write its JSON result (`{root}/.phase-golem/phase_result_{id}_{phase}.json`).
+    public var resultPath: String
+    /// The item's change folder (empty for triage).
+    public var changeFolder: String
+    /// The project root: the agent's working directory (D7).
+    public var root: String
+    public var timeoutSeconds: Double
+    /// Where the attempt's stdout and stderr are saved in full.
+    public var logPath: String
+    /// 1-based attempt number.
+    public var attempt: Int
+
+    public init(itemID: String, phase: String, prompt: String, resultPath: String, changeFolder: String, root: String,
+                timeoutSeconds: Double, logPath: String, attempt: Int) {
+        self.itemID = itemID
+        self.phase = phase
+        self.prompt = prompt
+        self.resultPath = resultPath
+        self.changeFolder = changeFolder
+        self.root = root
+        self.timeoutSeconds = timeoutSeconds
+        self.logPath = logPath
+        self.attempt = attempt
+    }
+}
+
+/// A line an agent printed.
+public struct AgentOutputLine: Sendable, Equatable {
+    public enum Stream: Sendable { case stdout, stderr }
+    public var stream: Stream
+    public var text: String
+
+    public init(stream: Stream, text: String) {
+        self.stream = stream
+        self.text = text
+    }
+}
+
+/// Why an agent run produced no usable result, in the original's words (behavior.md §11.2).
+public struct AgentError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}
+
+/// Runs an agent for one attempt of one phase.
+public protocol AgentRunner: Sendable {
+    /// Runs the agent to completion (or timeout); `onOutput` receives each output line as it arrives.
+    func run(_ request: AgentRequest, onOutput: @escaping @Sendable ([AgentOutputLine]) -> Void) async -> Result<PhaseResult, AgentError>
+}

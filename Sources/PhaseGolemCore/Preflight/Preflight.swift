@@ -1,0 +1,228 @@
+/// One problem preflight found: what is wrong, where it is configured, and how to fix it.
+public struct PreflightError: Sendable, Equatable, CustomStringConvertible {
+    public var condition: String
+    public var location: String
+    public var fix: String
+
+    public init(condition: String, location: String, fix: String) {
+        self.condition = condition
+        self.location = location
+        self.fix = fix
+    }
+
+    /// The original's three lines: `Preflight error: …`, `  Config: …`, `  Fix: …`.
+    public var description: String {
+        "Preflight error: \(condition)\n  Config: \(location)\n  Fix: \(fix)"
+    }
+}
+
+/// Checks that a run can start: store present, config coherent, workflows on disk, items
+/// pointing at real pipelines and phases, no duplicate ids, no broken dependency graph
+/// (behavior.md §3.5, with DECISIONS D3: a dependency found in the archive is met).
+public struct Preflight: Sendable {
+    public let loaded: LoadedConfig
+    public let root: String
+
+    public init(loaded: LoadedConfig, root: String) {
+        self.loaded = loaded
+        self.root = root
+    }
+
+    private var config: PhaseGolemConfig { loaded.config }
+    private static let file = "phase-golem.toml"
+
+    /// Runs every stage; an empty result means the run may start.
+    public func check(items: [StoreItem], archivedIDs: Set<String>) -> [PreflightError] {
+        let storeDirectory = FileIO.join(root, ".task-golem")
+        guard FileIO.isDirectory(storeDirectory) else {
+            return [PreflightError(
+                condition: ".task-golem/ directory not found",
+                location: storeDirectory,
+                fix: "Run `phase-golem init` (or `tg init`) in the project root to create the store")]
+        }
+        var errors = structuralErrors()
+        let structuralOK = errors.isEmpty
+        if structuralOK { errors += workflowErrors() }
+        if structuralOK { errors += itemErrors(items) }
+        errors += duplicateErrors(items)
+        errors += dependencyErrors(items, archivedIDs: archivedIDs)
+        return errors
+    }
+
+    // MARK: Stage 1: structure (the loader validates too; kept for configs built in code)
+
+    func structuralErrors() -> [PreflightError] {
+        var errors: [PreflightError] = []
+        if config.execution.maxWip < 1 {
+            errors.append(PreflightError(condition: "max_wip must be >= 1", location: "\(Self.file) → execution.max_wip",
+                                         fix: "Set execution.max_wip to 1 or more"))
+        }
+        if config.execution.maxConcurrent < 1 {
+            errors.append(PreflightError(condition: "max_concurrent must be >= 1", location: "\(Self.file) → execution.max_concurrent",
+                                         fix: "Set execution.max_concurrent to 1 or more"))
+        }
+        for name in config.sortedPipelineNames {
+            guard let pipeline = config.pipelines[name] else { continue }
+            if pipeline.phases.isEmpty {
+                errors.append(PreflightError(condition: "Pipeline \"\(name)\" has no main phases",
+                                             location: "\(Self.file) → pipelines.\(name).phases",
+                                             fix: "Add at least one phase to pipelines.\(name).phases"))
+            }
+            var seen: Set<String> = []
+            for (pool, phases) in [("pre_phases", pipeline.prePhases), ("phases", pipeline.phases)] {
+                for (index, phase) in phases.enumerated() where !seen.insert(phase.name).inserted {
+                    errors.append(PreflightError(condition: "Duplicate phase name \"\(phase.name)\" in pipeline \"\(name)\"",
+                                                 location: "\(Self.file) → pipelines.\(name).\(pool)[\(index)]",
+                                                 fix: "Give every phase of the pipeline a distinct name"))
+                }
+            }
+            for (index, phase) in pipeline.prePhases.enumerated() where phase.isDestructive {
+                errors.append(PreflightError(condition: "Pre-phase \"\(phase.name)\" in pipeline \"\(name)\" cannot be destructive",
+                                             location: "\(Self.file) → pipelines.\(name).pre_phases[\(index)]",
+                                             fix: "Set is_destructive = false, or move the phase to pipelines.\(name).phases"))
+            }
+            if config.execution.maxWip > 1 {
+                for phase in pipeline.allPhases where phase.staleness == .block {
+                    errors.append(PreflightError(
+                        condition: "Phase \"\(phase.name)\" in pipeline \"\(name)\" uses staleness \"block\" with max_wip \(config.execution.maxWip)",
+                        location: "\(Self.file) → pipelines.\(name)",
+                        fix: "Use staleness = \"warn\", or set execution.max_wip = 1"))
+                }
+            }
+        }
+        return errors
+    }
+
+    // MARK: Stage 2: workflow files exist
+
+    func workflowErrors() -> [PreflightError] {
+        var paths: Set<String> = []
+        for pipeline in config.pipelines.values {
+            for phase in pipeline.allPhases { paths.formUnion(phase.workflows) }
+        }
+        return paths.sorted().compactMap { path in
+            let resolved = loaded.resolve(workflowPath: path)
+            guard !FileIO.exists(resolved) else { return nil }
+            return PreflightError(condition: "Workflow file not found: \(path)",
+                                  location: "\(Self.file) → pipelines (looked for \(resolved))",
+                                  fix: "Create the workflow file, or correct its path in \(Self.file)")
+        }
+    }
+
+    // MARK: Stage 3: in-flight items reference real pipelines and phases
+
+    func itemErrors(_ items: [StoreItem]) -> [PreflightError] {
+        var errors: [PreflightError] = []
+        for item in items where item.pgStatus == .inProgress || item.pgStatus == .scoping {
+            let type = item.pipelineType ?? PipelineConfig.defaultName
+            guard let pipeline = config.pipelines[type] else {
+                errors.append(PreflightError(condition: "Item \(item.id) references unknown pipeline type \"\(type)\"",
+                                             location: "\(Self.file) → pipelines",
+                                             fix: "Add pipelines.\(type) to \(Self.file), or change the item's x-pg-pipeline-type"))
+                continue
+            }
+            guard let phase = item.phase else { continue }
+            let inPre = pipeline.isPrePhase(phase)
+            let inMain = pipeline.isMainPhase(phase)
+            guard inPre || inMain else {
+                errors.append(PreflightError(condition: "Item \(item.id) references unknown phase \"\(phase)\" in pipeline \"\(type)\"",
+                                             location: "\(Self.file) → pipelines.\(type)",
+                                             fix: "Add the phase to pipelines.\(type), or move the item with `phase-golem advance \(item.id) --to <phase>`"))
+                continue
+            }
+            if let pool = item.phasePool {
+                let actual: PhasePool = inPre ? .pre : .main
+                if pool != actual {
+                    errors.append(PreflightError(
+                        condition: "Item \(item.id) has phase_pool \(pool.debugName) but phase \"\(phase)\" is in \(actual.debugName)",
+                        location: ".task-golem/tasks.jsonl → \(item.id)",
+                        fix: "Set x-pg-phase-pool to \"\(actual.rawValue)\" on \(item.id)"))
+                }
+            }
+        }
+        return errors
+    }
+
+    // MARK: Stage 4: duplicate ids
+
+    func duplicateErrors(_ items: [StoreItem]) -> [PreflightError] {
+        var positions: [String: [Int]] = [:]
+        var order: [String] = []
+        for (index, item) in items.enumerated() {
+            if positions[item.id] == nil { order.append(item.id) }
+            positions[item.id, default: []].append(index)
+        }
+        return order.compactMap { id in
+            guard let indices = positions[id], indices.count > 1 else { return nil }
+            return PreflightError(condition: "Duplicate item ID \"\(id)\" found at indices [\(indices.map(String.init).joined(separator: ", "))]",
+                                  location: ".task-golem/tasks.jsonl → items",
+                                  fix: "Remove or rename the duplicates (see `tg doctor`)")
+        }
+    }
+
+    // MARK: Stage 5: dependency graph
+
+    func dependencyErrors(_ items: [StoreItem], archivedIDs: Set<String>) -> [PreflightError] {
+        var errors: [PreflightError] = []
+        let activeIDs = Set(items.map(\.id))
+        for item in items {
+            for dependency in item.dependencies where !activeIDs.contains(dependency) && !archivedIDs.contains(dependency) {
+                errors.append(PreflightError(
+                    condition: "Item '\(item.id)' depends on '\(dependency)' which does not exist in the backlog",
+                    location: ".task-golem/tasks.jsonl → \(item.id).dependencies",
+                    fix: "Remove '\(dependency)' from \(item.id)'s dependencies, or restore the item"))
+            }
+        }
+        for cycle in Self.cycles(in: items) {
+            let members = Array(cycle.dropLast())
+            errors.append(PreflightError(
+                condition: "Circular dependency detected: \(cycle.joined(separator: " → "))",
+                location: ".task-golem/tasks.jsonl → dependencies",
+                fix: "Break the cycle by removing one dependency among \(members.joined(separator: ", "))"))
+        }
+        return errors
+    }
+
+    /// Cycles among non-Done items, by three-colour depth-first search in store order; each
+    /// cycle is listed from its first member back to it (`A → B → A`).
+    static func cycles(in items: [StoreItem]) -> [[String]] {
+        var edges: [String: [String]] = [:]
+        var nodes: [String] = []
+        for item in items where item.pgStatus != .done && edges[item.id] == nil {
+            nodes.append(item.id)
+            edges[item.id] = item.dependencies
+        }
+        enum Colour { case white, grey, black }
+        var colour: [String: Colour] = [:]
+        var found: [[String]] = []
+        // Iterative, so a long dependency chain cannot overflow the stack.
+        for root in nodes where (colour[root] ?? .white) == .white {
+            var path: [String] = [root]
+            var nextEdge: [Int] = [0]
+            colour[root] = .grey
+            while let node = path.last, let position = nextEdge.last {
+                let targets = edges[node] ?? []
+                if position == targets.count {
+                    colour[node] = .black
+                    path.removeLast()
+                    nextEdge.removeLast()
+                    continue
+                }
+                nextEdge[nextEdge.count - 1] += 1
+                let next = targets[position]
+                guard edges[next] != nil else { continue }
+                switch colour[next] ?? .white {
+                case .white:
+                    colour[next] = .grey
+                    path.append(next)
+                    nextEdge.append(0)
+                case .grey:
+                    if let start = path.firstIndex(of: next) { found.append(Array(path[start...]) + [next]) }
+                case .black:
+                    break
+                }
+            }
+        }
+        return found
+    }
+}
