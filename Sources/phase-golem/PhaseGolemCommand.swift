@@ -25,6 +25,7 @@ struct PhaseGolemCommand: AsyncParsableCommand {
             StatusCommand.self,
             AdvanceCommand.self,
             UnblockCommand.self,
+            RunCommand.self,
         ]
     )
 }

@@ -39,8 +39,39 @@ public struct Git: Sendable {
     }
 
     /// The commit HEAD points at.
+    ///
+    /// Read from `.git` directly when it is a plain repository (the common case, and a process
+    /// spawn saved on every phase); `git rev-parse HEAD` otherwise.
     public func headSHA() throws(Failure) -> String {
-        try run(["rev-parse", "HEAD"]).trimmingTrailingWhitespace()
+        if let sha = GitRefs(root: root).headSHA() { return sha }
+        return try run(["rev-parse", "HEAD"]).trimmingTrailingWhitespace()
+    }
+
+    /// Commits what is staged with `message`; nil when nothing was staged (no empty commits).
+    public func commitStaged(message: String) throws(Failure) -> String? {
+        let output = try runAllowingFailure(["commit", "--quiet", "-m", message])
+        if !output.succeeded {
+            let text = output.stdoutText + output.stderrText
+            if text.contains("nothing to commit") || text.contains("no changes added to commit") { return nil }
+            let detail = output.stderrText.trimmingTrailingWhitespace()
+            throw Failure(description: "git commit failed: \(detail.isEmpty ? output.stdoutText.trimmingTrailingWhitespace() : detail)")
+        }
+        return try headSHA()
+    }
+
+    /// `git merge-base --is-ancestor sha HEAD`: true, false, or an error for an unknown commit.
+    public func isAncestorOfHead(_ sha: String) throws(Failure) -> Bool {
+        guard !sha.isEmpty, sha.unicodeScalars.allSatisfy({ $0.properties.isASCIIHexDigit }) else {
+            throw Failure(description: "Invalid SHA: '\(sha)'")
+        }
+        let output = try runAllowingFailure(["merge-base", "--is-ancestor", sha, "HEAD"])
+        switch output.status {
+        case 0: return true
+        case 1: return false
+        default:
+            let detail = output.stderrText.trimmingTrailingWhitespace()
+            throw Failure(description: "git merge-base exited with unexpected code \(output.status): \(detail)")
+        }
     }
 
     /// `git status --porcelain` lines, optionally limited to paths.

@@ -1,0 +1,234 @@
+import Dispatch
+
+/// The single owner of every store write, git command and worklog append during a run.
+///
+/// Requests run one at a time, which is what keeps two phases from interleaving a
+/// read-modify-write or a commit (behavior.md §13). The actor runs on its own serial queue
+/// because its work blocks (flock waits, fsync, git processes), and blocking Swift's
+/// cooperative pool would stall every other task of the run.
+public actor Coordinator {
+    private let queue = DispatchSerialQueue(label: "phase-golem.coordinator")
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { queue.asUnownedSerialExecutor() }
+
+    public let store: TaskStore
+    public let git: Git
+    public let prefix: String
+    private let events: EventBus
+    private var pendingBatch: [CommitMessage.Entry] = []
+
+    /// Attempts of a store operation that hit a held lock, 1 s apart (behavior.md §13.1).
+    static let storeAttempts = 3
+
+    public init(store: TaskStore, prefix: String, events: EventBus) {
+        self.store = store
+        self.git = Git(root: store.root)
+        self.prefix = prefix
+        self.events = events
+    }
+
+    // MARK: Reads
+
+    /// The active items, read without the lock.
+    public func snapshot() throws(StoreError) -> [StoreItem] {
+        try store.loadActive().items
+    }
+
+    /// Every archived id (a dependency on one of them is met).
+    public func archivedIDs() throws(StoreError) -> Set<String> {
+        let archive = try store.loadArchive()
+        for warning in archive.warnings { events.warn(warning) }
+        return Set(archive.items.map(\.id))
+    }
+
+    public func headSHA() throws(Git.Failure) -> String {
+        try git.headSHA()
+    }
+
+    public func isAncestor(_ sha: String) throws(Git.Failure) -> Bool {
+        try git.isAncestorOfHead(sha)
+    }
+
+    // MARK: Store writes
+
+    /// Runs a locked read-modify-write, retrying while another process holds the lock.
+    private func withStore<T>(_ body: (inout StoreTransaction) throws -> T) throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try store.update(body)
+            } catch let error as StoreError where error.isRetryable && attempt < Self.storeAttempts {
+                events.warn("Store operation failed (attempt \(attempt)/\(Self.storeAttempts)): \(error)")
+                attempt += 1
+                StoreLock.sleep(seconds: 1)
+            }
+        }
+    }
+
+    /// Applies updates to one item in one locked write and returns the item as written;
+    /// skipped updates are logged as warnings.
+    @discardableResult
+    public func apply(_ id: String, _ updates: [ItemUpdate]) throws -> StoreItem {
+        let (item, warnings) = try withStore { transaction in
+            try transaction.modify(id) { item in
+                let warnings = updates.flatMap { item.apply($0) }
+                return (item, warnings)
+            }
+        }
+        for warning in warnings { events.warn(warning) }
+        return item
+    }
+
+    /// Records the commit a phase started from (`x-pg-last-phase-commit`).
+    @discardableResult
+    public func recordPhaseStart(_ id: String, sha: String) throws -> StoreItem {
+        try apply(id, [.setLastPhaseCommit(sha)])
+    }
+
+    /// The coordinator's unblock: restore, note the context, forget the staleness anchor.
+    public func unblock(_ id: String, context: String?) throws -> PGStatus {
+        try withStore { transaction in
+            try transaction.modify(id) { item in
+                guard item.pgStatus == .blocked else {
+                    throw OperationError("Invalid transition: \(id) is \(item.pgStatus.debugName), not Blocked")
+                }
+                return item.unblock(context: context, resetPhaseCommit: true).restored ?? .new
+            }
+        }
+    }
+
+    /// Moves a Done item (or a merged-away one) to the archive and logs it in the worklog.
+    public func archive(_ id: String) throws {
+        let item = try withStore { transaction in try transaction.archive(id) }
+        writeWorklog(itemID: id, title: item.title, phase: item.phase ?? "unknown", outcome: .archived, summary: "Item archived")
+    }
+
+    /// Creates New items for an agent's follow-ups; returns their ids.
+    public func ingestFollowUps(_ followUps: [PhaseResult.FollowUp], origin: String) throws -> [String] {
+        guard !followUps.isEmpty else { return [] }
+        return try withStore { transaction in
+            var created: [String] = []
+            let now = Timestamp.now()
+            for followUp in followUps {
+                let id = try transaction.generateID(prefix: prefix, avoiding: Set(created))
+                var item = StoreItem(id: id, title: followUp.title, now: now)
+                item.setPGStatus(.new, now: now)
+                item.setOrigin(origin, now: now)
+                item.updateAssessments(Assessments(size: followUp.suggestedSize, risk: followUp.suggestedRisk), now: now)
+                if let context = followUp.context, !context.isEmpty {
+                    item.setStructuredDescription(StructuredDescription(context: context), now: now)
+                }
+                transaction.items.append(item)
+                created.append(id)
+            }
+            return created
+        }
+    }
+
+    /// Merges `source` into `target` (behavior.md §13.6): description note, dependency union,
+    /// source removed from every dependency list and archived as it is.
+    public func merge(source: String, into target: String) throws {
+        guard source != target else { throw OperationError("Cycle detected: Cannot merge item \(source) into itself") }
+        try withStore { transaction in
+            guard let sourceIndex = transaction.index(of: source) else {
+                throw OperationError("Item not found: Source item \(source) not found")
+            }
+            guard transaction.index(of: target) != nil else {
+                throw OperationError("Item not found: Target item \(target) not found")
+            }
+            let sourceItem = transaction.items[sourceIndex]
+            var parts = ["[Merged from \(source)] Title: \(sourceItem.title)"]
+            if let description = sourceItem.structuredDescription {
+                if !description.context.isEmpty { parts.append("Context: \(description.context)") }
+                if !description.problem.isEmpty { parts.append("Problem: \(description.problem)") }
+            } else if let native = sourceItem.description, !native.isEmpty {
+                parts.append("Context: \(native)")
+            }
+            if let origin = sourceItem.origin { parts.append("Origin: \(origin)") }
+            let note = parts.joined(separator: ". ")
+            try transaction.modify(target) { item in
+                var description = item.structuredDescription ?? StructuredDescription()
+                description.context = description.context.isEmpty ? note : description.context + "\n" + note
+                item.setStructuredDescription(description)
+                for dependency in sourceItem.dependencies where dependency != source && dependency != target
+                    && !item.dependencies.contains(dependency) {
+                    item.dependencies.append(dependency)
+                }
+                item.touch()
+            }
+            for index in transaction.items.indices where transaction.items[index].dependencies.contains(source) {
+                transaction.items[index].dependencies.removeAll { $0 == source }
+            }
+            try transaction.archive(source)
+        }
+    }
+
+    // MARK: Worklog
+
+    /// Appends a worklog entry; a failure is a warning, never a reason to stop the run.
+    public func writeWorklog(itemID: String, title: String, phase: String, outcome: Worklog.Outcome, summary: String) {
+        do {
+            try Worklog.append(root: store.root, itemID: itemID, title: title, phase: phase, outcome: outcome, summary: summary)
+        } catch {
+            events.warn("Warning: failed to write worklog: \(error)")
+        }
+    }
+
+    // MARK: Git
+
+    /// Stages the phase's output (every dirty path, whoever wrote it) and commits it now
+    /// (destructive or immediate) or with the next batch.
+    public func completePhase(itemID: String, phase: String, commitSummary: String?, immediate: Bool) throws {
+        do {
+            try git.run(["add", "-A"])
+        } catch {
+            throw OperationError("Failed to stage phase output: \(error)")
+        }
+        let entry = CommitMessage.Entry(itemID: itemID, phase: phase, summary: commitSummary)
+        guard immediate else {
+            pendingBatch.append(entry)
+            return
+        }
+        do {
+            _ = try git.commitStaged(message: CommitMessage.phase(entry))
+        } catch {
+            events.warn("CompletePhase commit failed (JSONL state preserved): \(error)")
+        }
+    }
+
+    /// Commits the pending non-destructive phase outputs, with the store and worklog changes.
+    public func batchCommit() throws {
+        guard !pendingBatch.isEmpty else { return }
+        try stageState()
+        _ = try git.commitStaged(message: CommitMessage.batch(pendingBatch))
+        pendingBatch.removeAll()
+    }
+
+    /// D9: the blocked target's state in a commit of its own before the run moves on.
+    public func commitBlockedTarget(_ id: String) throws {
+        try stageState()
+        _ = try git.commitStaged(message: CommitMessage.blockedTarget(id))
+    }
+
+    /// The final commit: whatever state is left uncommitted, so every run leaves a clean tree (D4).
+    public func haltCommit(reason: HaltReason) {
+        do {
+            let dirty = try git.porcelainStatus(paths: Self.statePaths)
+            guard !dirty.isEmpty else { return }
+            try stageState()
+            if let sha = try git.commitStaged(message: CommitMessage.halt(reason: reason.rawValue)) {
+                events.info("Committed task state on halt: \(sha)")
+            }
+        } catch {
+            events.warn("Shutdown commit skipped: \(error)")
+        }
+    }
+
+    /// The store files and the worklog: what phase-golem itself writes.
+    static let statePaths = TaskStore.relativeStorePaths + ["_worklog"]
+
+    private func stageState() throws {
+        let existing = Self.statePaths.filter { FileIO.exists(FileIO.join(store.root, $0)) }
+        guard !existing.isEmpty else { return }
+        try git.run(["add", "--"] + existing)
+    }
+}

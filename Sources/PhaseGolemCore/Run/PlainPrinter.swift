@@ -1,0 +1,39 @@
+/// The plain-mode observer: prints the original's log lines and echoes agent output to stderr.
+public struct PlainPrinter: Sendable {
+    public let level: LogLevel
+    public let echoAgentOutput: Bool
+    private let write: @Sendable ([UInt8]) -> Void
+
+    public init(level: LogLevel, echoAgentOutput: Bool = true,
+                write: @escaping @Sendable ([UInt8]) -> Void = { try? FileIO.writeAll(2, $0, path: "standard error") }) {
+        self.level = level
+        self.echoAgentOutput = echoAgentOutput
+        self.write = write
+    }
+
+    /// Prints every event until the stream ends.
+    public func consume(_ stream: AsyncStream<SchedulerEvent>) async {
+        for await event in stream {
+            if let bytes = render(event) { write(bytes) }
+        }
+    }
+
+    /// The bytes an event prints, if any.
+    public func render(_ event: SchedulerEvent) -> [UInt8]? {
+        switch event {
+        case .log(let messageLevel, let message):
+            guard messageLevel == .error || messageLevel <= level else { return nil }
+            return Array((message + "\n").utf8)
+        case .agentOutput(_, _, let lines):
+            guard echoAgentOutput, !lines.isEmpty else { return nil }
+            var bytes: [UInt8] = []
+            for line in lines {
+                bytes.append(contentsOf: line.text.utf8)
+                bytes.append(0x0A)
+            }
+            return bytes
+        default:
+            return nil
+        }
+    }
+}

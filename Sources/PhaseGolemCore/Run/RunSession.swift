@@ -1,0 +1,240 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What `phase-golem run` was asked for on the command line.
+public struct RunOptions: Sendable {
+    public var root: String
+    public var configPath: String?
+    public var targets: [String]
+    public var only: [String]
+    /// nil: `execution.default_phase_cap` (D5).
+    public var cap: Int?
+    /// nil: `execution.auto_advance` from the config.
+    public var autoAdvance: Bool?
+
+    public init(root: String = ".", configPath: String? = nil, targets: [String] = [], only: [String] = [], cap: Int? = nil,
+                autoAdvance: Bool? = nil) {
+        self.root = root
+        self.configPath = configPath
+        self.targets = targets
+        self.only = only
+        self.cap = cap
+        self.autoAdvance = autoAdvance
+    }
+}
+
+/// A run that passed every startup check and is ready to launch (the TUI's launch screen
+/// shows it and may still change `params`).
+public struct PreparedRun: Sendable {
+    public var params: RunParams
+    public var loaded: LoadedConfig
+    public var items: [StoreItem]
+    public var preflightErrors: [PreflightError]
+    /// `Claude CLI (model: default)` and the like.
+    public var agentDescription: String
+}
+
+/// The `run` command end to end: startup checks (behavior.md §6), the scheduler, the final
+/// commit and cleanup. Everything it says goes to the event bus.
+public final class RunSession: @unchecked Sendable {
+    // Mutated only by `prepare` and `execute`, which the caller runs one after the other.
+    public let options: RunOptions
+    public let events: EventBus
+    public let shutdown: ShutdownFlag
+    public let registry: ProcessGroupRegistry
+    private let makeRunner: @Sendable (AgentConfig) -> any AgentRunner
+    private var lock: RuntimeLock?
+
+    /// - Parameter makeRunner: builds the agent runner for the loaded config (tests inject fakes).
+    public init(options: RunOptions, events: EventBus, shutdown: ShutdownFlag, registry: ProcessGroupRegistry,
+                makeRunner: @escaping @Sendable (AgentConfig) -> any AgentRunner) {
+        self.options = options
+        self.events = events
+        self.shutdown = shutdown
+        self.registry = registry
+        self.makeRunner = makeRunner
+    }
+
+    private var root: String { options.root }
+
+    /// Steps 2–14 of the startup: lock, git, config, agent, targets, filter, preflight.
+    /// Throws the first fatal problem; preflight errors are returned for display.
+    public func prepare() throws -> PreparedRun {
+        events.info("--- Phase Golem ---")
+        events.info("")
+        events.info("[pre] Acquiring lock...")
+        do {
+            lock = try RuntimeLock(root: root)
+        } catch {
+            throw OperationError(error.description)
+        }
+        cleanStaleResults(tag: "pre")
+
+        events.info("[pre] Checking git preconditions...")
+        try GitPreconditions(root: root, events: events).check()
+
+        let loaded = try ConfigLoader.load(root: root, explicitPath: options.configPath)
+        let config = loaded.config
+        let agent = AgentCommand(config: config.agent)
+        events.info("[pre] Verifying \(agent.displayName)...")
+        try agent.verifyAvailable()
+        let model = config.agent.model ?? "default"
+        let agentDescription = "\(agent.displayName) (model: \(model))"
+        events.info("[config] Agent: \(agentDescription)")
+        if config.agent.cli == .opencode { events.info("[config] Note: OpenCode CLI support is experimental.") }
+        if let path = agent.resolvedBinaryPath() {
+            events.info("[config] Binary: \(path)")
+        } else {
+            events.warn("[config] Could not resolve binary path for \(agent.binaryName)")
+        }
+
+        let items: [StoreItem]
+        do {
+            items = try TaskStore(root: root).loadActive().items
+        } catch {
+            throw OperationError("Failed to load task-golem store: \(error)")
+        }
+
+        let targets = options.targets.map { $0.trimmed() }
+        if !targets.isEmpty {
+            let errors = TargetValidation.validate(targets, activeIDs: Set(items.map(\.id)))
+            if !errors.isEmpty { throw OperationError(TargetValidation.formatError(errors)) }
+        }
+        var filter: ItemFilter?
+        if !options.only.isEmpty {
+            filter = try ItemFilter.parse(options.only)
+        }
+        let params = RunParams(targets: targets, filter: filter, cap: options.cap ?? config.execution.defaultPhaseCap,
+                               autoAdvance: options.autoAdvance ?? config.execution.autoAdvance)
+        logConfiguration(params: params, config: config, items: items)
+
+        events.info("")
+        events.info("[pre] Running preflight checks...")
+        let archived = (try? TaskStore(root: root).loadArchive().items.map(\.id)).map(Set.init) ?? []
+        let preflightErrors = Preflight(loaded: loaded, root: root).check(items: items, archivedIDs: archived)
+        if preflightErrors.isEmpty {
+            events.info("[pre] Preflight passed.")
+        } else {
+            events.error("[pre] Preflight FAILED:")
+            for error in preflightErrors { events.error("  " + error.description) }
+        }
+        return PreparedRun(params: params, loaded: loaded, items: items, preflightErrors: preflightErrors,
+                           agentDescription: agentDescription)
+    }
+
+    /// Steps 15–19: run the scheduler, stop the agents, commit what is left, clean up.
+    public func execute(_ prepared: PreparedRun) async throws -> RunSummary {
+        guard prepared.preflightErrors.isEmpty else {
+            throw OperationError("\(prepared.preflightErrors.count) preflight error(s) -- fix all issues before running")
+        }
+        events.info("")
+        let store = TaskStore(root: root)
+        let coordinator = Coordinator(store: store, prefix: prepared.loaded.config.project.prefix, events: events)
+        let runID = Self.runID()
+        let context = RunContext(
+            coordinator: coordinator, runner: makeRunner(prepared.loaded.config.agent), loaded: prepared.loaded, root: root,
+            events: events, shutdown: shutdown,
+            logDirectory: FileIO.join(FileIO.join(RuntimeLock.directory(root: root), "logs"), runID),
+            agentDescription: prepared.agentDescription)
+        let scheduler = Scheduler(params: prepared.params, context: context)
+        let summary: RunSummary
+        do {
+            summary = try await scheduler.run()
+        } catch {
+            registry.killAll()
+            await coordinator.haltCommit(reason: .shutdownRequested)
+            cleanStaleResults(tag: "post")
+            throw error
+        }
+        registry.killAll()
+        await coordinator.haltCommit(reason: summary.haltReason)
+        cleanStaleResults(tag: "post")
+        events.publish(.halted(summary))
+        return summary
+    }
+
+    /// Releases the runtime lock (also released when the session is freed).
+    public func finish() {
+        lock = nil
+    }
+
+    // MARK: Steps
+
+    private func cleanStaleResults(tag: String) {
+        let directory = RuntimeLock.directory(root: root)
+        guard let handle = opendir(directory) else { return }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name.hasPrefix("phase_result_") && name.hasSuffix(".json") { names.append(name) }
+        }
+        closedir(handle)
+        var removed = 0
+        for name in names {
+            let path = FileIO.join(directory, name)
+            guard !FileIO.isDirectory(path) else { continue }
+            if unlink(path) == 0 {
+                removed += 1
+            } else {
+                events.warn("Warning: could not remove stale result file \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+        if removed > 0 { events.info("[\(tag)] Cleaned up \(removed) stale result file(s) from .phase-golem/") }
+    }
+
+    private func logConfiguration(params: RunParams, config: PhaseGolemConfig, items: [StoreItem]) {
+        events.info("")
+        events.info("[config] Prefix: \(config.project.prefix)")
+        let guardrails = config.guardrails
+        events.info("[config] Guardrails: max_size=\(guardrails.maxSize.rawValue), max_complexity=\(guardrails.maxComplexity.rawValue), max_risk=\(guardrails.maxRisk.rawValue)")
+        let execution = config.execution
+        events.info("[config] Execution: max_wip=\(execution.maxWip), max_concurrent=\(execution.maxConcurrent), timeout=\(Self.minutes(execution.phaseTimeoutMinutes))min, retries=\(execution.maxRetries)")
+        if params.targets.count == 1 {
+            events.info("[config] Target: \(params.targets[0])")
+        } else if params.targets.count > 1 {
+            let rest = params.targets.dropFirst().joined(separator: ", ")
+            events.info("[config] Targets: \(params.targets[0]) (active, 1/\(params.targets.count)), \(rest)")
+        }
+        if !params.targets.isEmpty {
+            events.info("[config] Auto-advance: \(params.autoAdvance ? "on" : "off")")
+        }
+        if let filter = params.filter {
+            let matching = items.filter { filter.matches($0) }.count
+            events.info("[config] Filter: \(filter.display) — \(matching) items match (from \(items.count) total)")
+        }
+        events.info("[config] Phase cap: \(params.cap)")
+        events.info("")
+        for name in config.sortedPipelineNames {
+            guard let pipeline = config.pipelines[name] else { continue }
+            let pre = pipeline.prePhases.map(\.name).joined(separator: " -> ")
+            let main = pipeline.phases.map(\.name).joined(separator: " -> ")
+            events.info("[pipeline:\(name)] pre: [\(pre)] -> main: [\(main)]")
+        }
+        events.info("")
+        var counts: [PGStatus: Int] = [:]
+        for item in items { counts[item.pgStatus, default: 0] += 1 }
+        events.info("[backlog] \(items.count) items: \(counts[.new] ?? 0) new, \(counts[.scoping] ?? 0) scoping, \(counts[.ready] ?? 0) ready, \(counts[.inProgress] ?? 0) in-progress, \(counts[.blocked] ?? 0) blocked, \(counts[.done] ?? 0) done")
+        let next = items.filter { [.new, .scoping, .ready, .inProgress].contains($0.pgStatus) }
+        if !next.isEmpty {
+            events.info("[backlog] Next up:")
+            for item in next.prefix(3) {
+                events.info("  \(item.id) (\(item.pgStatus.debugName)) phase=\(item.phase ?? "-") -- \(item.title)")
+            }
+            if next.count > 3 { events.info("  ...") }
+        }
+    }
+
+    static func minutes(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+
+    /// A sortable, unique-enough run id: `20261125T183626Z-12345`.
+    static func runID() -> String {
+        let now = Timestamp.now()
+        let text = String(now.text.prefix(19).filter { $0 != "-" && $0 != ":" })
+        return "\(text)Z-\(getpid())"
+    }
+}

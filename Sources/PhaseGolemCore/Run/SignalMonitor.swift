@@ -1,0 +1,52 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns SIGINT, SIGTERM and SIGHUP into a graceful shutdown request; a second SIGINT within
+/// a few seconds kills the agents' process groups at once (DECISIONS "Signals", D10).
+public final class SignalMonitor: @unchecked Sendable {
+    // The sources are created in init and only cancelled afterwards.
+    private let sources: [any DispatchSourceSignal]
+    private static let queue = DispatchQueue(label: "phase-golem.signals")
+
+    /// How close a second Ctrl-C must follow the first to force.
+    public static let forceWindowSeconds = 5.0
+
+    /// Starts watching; `onFirst` and `onForce` run on a private queue.
+    public init(shutdown: ShutdownFlag, registry: ProcessGroupRegistry, events: EventBus) {
+        let firstAt = Locked<Double?>(nil)
+        var sources: [any DispatchSourceSignal] = []
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: Self.queue)
+            source.setEventHandler {
+                let now = StoreLock.monotonicSeconds()
+                let previous = firstAt.withLock { value -> Double? in
+                    let old = value
+                    if old == nil { value = now }
+                    return old
+                }
+                if let previous {
+                    if signalNumber == SIGINT, now - previous <= Self.forceWindowSeconds {
+                        events.warn("Second interrupt: killing agent processes now.")
+                        registry.killAllNow()
+                    }
+                    return
+                }
+                let name = signalNumber == SIGINT ? "SIGINT" : signalNumber == SIGTERM ? "SIGTERM" : "SIGHUP"
+                events.warn("Received \(name): shutting down gracefully (state will be saved). Press Ctrl-C again to force.")
+                shutdown.request()
+            }
+            source.resume()
+            sources.append(source)
+        }
+        self.sources = sources
+    }
+
+    /// Stops watching and restores the default dispositions.
+    public func stop() {
+        for source in sources { source.cancel() }
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] { signal(signalNumber, SIG_DFL) }
+    }
+}

@@ -1,0 +1,25 @@
+/// Why a run stopped; the Debug names are user-visible (`Halt reason: TargetCompleted`).
+public enum HaltReason: String, Sendable, Equatable, CaseIterable {
+    case allDoneOrBlocked = "AllDoneOrBlocked"
+    case capReached = "CapReached"
+    case circuitBreakerTripped = "CircuitBreakerTripped"
+    case shutdownRequested = "ShutdownRequested"
+    case targetCompleted = "TargetCompleted"
+    case targetBlocked = "TargetBlocked"
+    case filterExhausted = "FilterExhausted"
+    case noMatchingItems = "NoMatchingItems"
+
+    /// A sentence for operators (TUI summary, JSON summary).
+    public var explanation: String {
+        switch self {
+        case .allDoneOrBlocked: "No actionable items remain: everything is done or blocked."
+        case .capReached: "The phase cap was reached."
+        case .circuitBreakerTripped: "Consecutive items exhausted their retries; the circuit breaker stopped the run."
+        case .shutdownRequested: "Shutdown was requested (signal or operator)."
+        case .targetCompleted: "Every target was processed."
+        case .targetBlocked: "A target was blocked and auto-advance was off."
+        case .filterExhausted: "Every item matching the filter is done or blocked."
+        case .noMatchingItems: "No item matches the filter."
+        }
+    }
+}

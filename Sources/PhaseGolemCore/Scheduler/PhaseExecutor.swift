@@ -1,0 +1,171 @@
+/// How one executor run (a phase, or a triage) ended.
+public enum PhaseOutcome: Sendable, Equatable {
+    case success(PhaseResult)
+    case subphaseComplete(PhaseResult)
+    case failed(String)
+    case blocked(String)
+    case cancelled
+}
+
+/// What the executor and triage tasks share: the run's collaborators, all Sendable.
+public struct RunContext: Sendable {
+    public var coordinator: Coordinator
+    public var runner: any AgentRunner
+    public var loaded: LoadedConfig
+    public var root: String
+    public var events: EventBus
+    public var shutdown: ShutdownFlag
+    /// `.phase-golem/logs/<run-id>`, where each attempt's output is saved.
+    public var logDirectory: String
+    /// The agent's display name and model for log lines (`Claude CLI (model: default)`).
+    public var agentDescription: String
+
+    public init(coordinator: Coordinator, runner: any AgentRunner, loaded: LoadedConfig, root: String, events: EventBus,
+                shutdown: ShutdownFlag, logDirectory: String, agentDescription: String) {
+        self.coordinator = coordinator
+        self.runner = runner
+        self.loaded = loaded
+        self.root = root
+        self.events = events
+        self.shutdown = shutdown
+        self.logDirectory = logDirectory
+        self.agentDescription = agentDescription
+    }
+
+    var config: PhaseGolemConfig { loaded.config }
+
+    /// `{root}/.phase-golem/phase_result_{id}_{phase}.json`, the root as given (often relative).
+    func resultPath(itemID: String, phase: String) -> String {
+        FileIO.join(FileIO.join(root, ".phase-golem"), "phase_result_\(itemID)_\(phase).json")
+    }
+
+    func logPath(itemID: String, phase: String, attempt: Int) -> String {
+        FileIO.join(logDirectory, "\(itemID)_\(phase)_\(attempt).log")
+    }
+
+    /// Runs the agent, streaming its output as events.
+    func runAgent(_ request: AgentRequest) async -> Result<PhaseResult, AgentError> {
+        let events = self.events
+        let itemID = request.itemID
+        let phase = request.phase
+        return await runner.run(request) { lines in
+            events.publish(.agentOutput(itemID: itemID, phase: phase, lines: lines))
+        }
+    }
+}
+
+/// Runs one phase of one item: staleness check, phase-start record, attempts with retries,
+/// identity validation (behavior.md §10).
+public struct PhaseExecutor: Sendable {
+    public let context: RunContext
+
+    public init(context: RunContext) {
+        self.context = context
+    }
+
+    public func execute(item: StoreItem, phase: PhaseConfig, previousSummary: String?) async -> PhaseOutcome {
+        let tag = "[\(item.id)][\(phase.name.uppercased())]"
+        let events = context.events
+        let coordinator = context.coordinator
+
+        if phase.isDestructive, let anchor = item.lastPhaseCommit {
+            do {
+                if try await !coordinator.isAncestor(anchor) {
+                    switch phase.staleness {
+                    case .ignore: break
+                    case .warn: events.warn("\(tag) Warning: prior phase artifacts may be stale")
+                    case .block: return .blocked("Stale: prior phase based on commit \(anchor) no longer in history")
+                    }
+                }
+            } catch {
+                return .blocked("Staleness check failed for commit \(anchor): \(error)")
+            }
+        }
+
+        let head: String
+        do {
+            head = try await coordinator.headSHA()
+        } catch {
+            return .failed("Failed to get HEAD SHA: \(error)")
+        }
+        let current: StoreItem
+        do {
+            current = try await coordinator.recordPhaseStart(item.id, sha: head)
+        } catch {
+            return .failed("Failed to record phase start: \(error)")
+        }
+
+        let resultPath = context.resultPath(itemID: item.id, phase: phase.name)
+        let changeFolder: String
+        do {
+            changeFolder = try ChangeFolder.resolve(root: context.root, itemID: item.id, title: item.title)
+        } catch {
+            return .failed("\(error)")
+        }
+
+        events.info("\(tag) Using \(context.agentDescription)")
+        let attempts = context.config.execution.maxRetries + 1
+        var failureContext: String?
+        for attempt in 1...attempts {
+            if context.shutdown.isRequested { return .cancelled }
+            events.info("\(tag) Starting phase (attempt \(attempt)/\(attempts))")
+            events.publish(.phaseStarted(itemID: item.id, phase: phase.name, attempt: attempt, maxAttempts: attempts,
+                                         isDestructive: phase.isDestructive))
+            let prompt = PromptBuilder.phasePrompt(
+                item: current, phase: phase, loaded: context.loaded, changeFolder: changeFolder, resultPath: resultPath,
+                previousSummary: previousSummary, failureContext: failureContext)
+            let request = AgentRequest(
+                itemID: item.id, phase: phase.name, prompt: prompt, resultPath: resultPath, changeFolder: changeFolder,
+                root: context.root, timeoutSeconds: context.config.execution.phaseTimeoutSeconds,
+                logPath: context.logPath(itemID: item.id, phase: phase.name, attempt: attempt), attempt: attempt)
+            switch await context.runAgent(request) {
+            case .success(let result):
+                var mismatches: [String] = []
+                if result.itemID != item.id { mismatches.append("item_id: expected '\(item.id)', got '\(result.itemID)'") }
+                if result.phase != phase.name { mismatches.append("phase: expected '\(phase.name)', got '\(result.phase)'") }
+                if !mismatches.isEmpty {
+                    return .failed("Result identity mismatch: \(mismatches.joined(separator: "; "))")
+                }
+                switch result.result {
+                case .subphaseComplete: return .subphaseComplete(result)
+                case .phaseComplete: return .success(result)
+                case .blocked: return .blocked(result.blockReason)
+                case .failed:
+                    if attempt == attempts {
+                        return .failed("Phase \(phase.name) failed after \(attempt) attempts. Last failure: \(result.summary)")
+                    }
+                    events.info("\(tag) Failed (attempt \(attempt)/\(attempts)): \(result.summary)")
+                    failureContext = result.summary
+                }
+            case .failure(let error):
+                if context.shutdown.isRequested { return .cancelled }
+                if attempt == attempts {
+                    return .failed("Phase \(phase.name) failed after \(attempt) attempts. Last error: \(error)")
+                }
+                events.info("\(tag) Agent error (attempt \(attempt)/\(attempts)): \(error)")
+                failureContext = error.description
+            }
+        }
+        return .failed("Phase \(phase.name) failed after \(attempts) attempts")
+    }
+
+    /// Runs triage once: no retries, no identity check (behavior.md §9.7).
+    public func triage(item: StoreItem, backlog: [StoreItem]) async -> PhaseOutcome {
+        let resultPath = context.resultPath(itemID: item.id, phase: "triage")
+        let prompt = PromptBuilder.triagePrompt(
+            item: item, backlog: backlog.filter { $0.id != item.id },
+            pipelineNames: context.config.sortedPipelineNames, resultPath: resultPath)
+        context.events.publish(.phaseStarted(itemID: item.id, phase: "triage", attempt: 1, maxAttempts: 1, isDestructive: false))
+        let request = AgentRequest(
+            itemID: item.id, phase: "triage", prompt: prompt, resultPath: resultPath, changeFolder: "", root: context.root,
+            timeoutSeconds: context.config.execution.phaseTimeoutSeconds,
+            logPath: context.logPath(itemID: item.id, phase: "triage", attempt: 1), attempt: 1)
+        switch await context.runAgent(request) {
+        case .success(let result): return .success(result)
+        case .failure(let error):
+            // Ours: a triage cut short by shutdown is cancelled, not blocked (the original blocked it).
+            if context.shutdown.isRequested { return .cancelled }
+            return .failed(error.description)
+        }
+    }
+}

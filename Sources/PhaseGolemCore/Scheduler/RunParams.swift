@@ -1,0 +1,18 @@
+/// What a run was asked to do.
+public struct RunParams: Sendable, Equatable {
+    /// Targets in run order; empty for a backlog or filter run.
+    public var targets: [String]
+    /// `--only` criteria (all must match); empty for no filter.
+    public var filter: ItemFilter?
+    /// Most phases (and triages) this run may start.
+    public var cap: Int
+    /// Skip a blocked target and go on to the next, instead of halting.
+    public var autoAdvance: Bool
+
+    public init(targets: [String] = [], filter: ItemFilter? = nil, cap: Int = 100, autoAdvance: Bool = false) {
+        self.targets = targets
+        self.filter = filter
+        self.cap = cap
+        self.autoAdvance = autoAdvance
+    }
+}

@@ -1,0 +1,511 @@
+/// The run loop: select actions, run phases, handle results, until a halt reason (behavior.md §7).
+///
+/// One instance runs one loop inside one task; phase and triage work runs in child tasks that
+/// only see the Sendable `RunContext`, and report back through `Completion` values.
+public final class Scheduler {
+    let params: RunParams
+    let context: RunContext
+    private var events: EventBus { context.events }
+    private var coordinator: Coordinator { context.coordinator }
+    private var execution: ExecutionConfig { context.config.execution }
+
+    // Run state (§7.1).
+    private(set) var phasesExecuted = 0
+    private(set) var consecutiveExhaustions = 0
+    private(set) var itemsCompleted: [String] = []
+    private(set) var itemsBlocked: [String] = []
+    private var skippedTargets: [RunSummary.SkippedTarget] = []
+    private var followUpsCreated = 0
+    private var itemsMerged = 0
+    private var targetIndex = 0
+    private var announcedTarget = -1
+    private var running: [String: RunningTask] = [:]
+    private var previousSummaries: [String: String] = [:]
+
+    /// A finished child task.
+    struct Completion: Sendable {
+        var itemID: String
+        var phase: String
+        var isTriage: Bool
+        var outcome: PhaseOutcome
+    }
+
+    public init(params: RunParams, context: RunContext) {
+        self.params = params
+        self.context = context
+    }
+
+    /// Runs until a halt reason; a coordinator failure (the store cannot be read or written)
+    /// ends the run with that error.
+    public func run() async throws -> RunSummary {
+        events.info("Scheduler started (max_wip=\(execution.maxWip), max_concurrent=\(execution.maxConcurrent)).")
+        events.publish(.runStarted(params))
+        events.publish(.capUsage(used: 0, cap: params.cap))
+        events.publish(.breakerChanged(count: 0, threshold: execution.circuitBreakerThreshold))
+        let reason = try await withThrowingTaskGroup(of: Completion.self) { group in
+            try await loop(&group)
+        }
+        return try await summary(reason)
+    }
+
+    private func loop(_ group: inout ThrowingTaskGroup<Completion, any Error>) async throws -> HaltReason {
+        while true {
+            // 1. Cancellation.
+            if context.shutdown.isRequested {
+                await drain(&group)
+                await batchCommitIgnoringErrors()
+                return .shutdownRequested
+            }
+            // 2. Circuit breaker.
+            if consecutiveExhaustions >= execution.circuitBreakerThreshold {
+                events.warn("Circuit breaker tripped: \(execution.circuitBreakerThreshold) consecutive items exhausted retries")
+                await drain(&group)
+                await batchCommitIgnoringErrors()
+                return .circuitBreakerTripped
+            }
+            // 3. Snapshot: a fresh read each iteration, so items added meanwhile are seen.
+            let snapshot = try await coordinator.snapshot()
+
+            // 4. Target mode.
+            if !params.targets.isEmpty {
+                switch try await advanceTargets(snapshot: snapshot, group: &group) {
+                case .halt(let reason): return reason
+                case .restart: continue
+                case .proceed: break
+                }
+            }
+
+            // 5. Filter mode.
+            var candidates = snapshot
+            if params.targets.isEmpty, let filter = params.filter {
+                candidates = snapshot.filter { filter.matches($0) }
+                let unfinished = candidates.filter { $0.pgStatus != .done && $0.pgStatus != .blocked }
+                if candidates.isEmpty || unfinished.isEmpty {
+                    if candidates.isEmpty, itemsCompleted.isEmpty, itemsBlocked.isEmpty {
+                        events.info("[filter] No items match filter criteria: \(filter.display)")
+                        await drain(&group)
+                        await batchCommitIgnoringErrors()
+                        return .noMatchingItems
+                    }
+                    events.info("[filter] All items matching \(filter.display) are done or blocked.")
+                    await drain(&group)
+                    await batchCommitIgnoringErrors()
+                    return .filterExhausted
+                }
+            }
+
+            // 6. Select.
+            let runningTasks = Array(running.values)
+            let actions: [SchedulerAction]
+            if !params.targets.isEmpty {
+                actions = ActionSelection.selectTargeted(
+                    target: params.targets[targetIndex], items: snapshot, running: runningTasks, pipelines: context.config.pipelines)
+            } else {
+                actions = ActionSelection.select(
+                    items: candidates, running: runningTasks, execution: execution, pipelines: context.config.pipelines)
+            }
+
+            // 7. Nothing to do.
+            if actions.isEmpty && running.isEmpty {
+                if let waiting = ActionSelection.unmetDependencySummary(items: candidates) {
+                    events.info(waiting)
+                }
+                events.info("No actionable items — all done or blocked.")
+                return .allDoneOrBlocked
+            }
+
+            // 8–9. Process actions in order.
+            if !actions.isEmpty {
+                events.info("")
+                events.info("Scheduling: [\(actions.map(\.description).joined(separator: ", "))]")
+            }
+            actionLoop: for action in actions {
+                switch action {
+                case .promote(let id):
+                    try await promote(id, snapshot: snapshot)
+                case .triage(let id):
+                    guard phasesExecuted < params.cap else { break actionLoop }
+                    guard let item = snapshot.first(where: { $0.id == id }) else { continue }
+                    countPhase()
+                    events.info("[\(id)][TRIAGE] Starting triage")
+                    running[id] = RunningTask(itemID: id, phase: "triage", pool: .pre, isDestructive: false)
+                    let executor = PhaseExecutor(context: context)
+                    group.addTask {
+                        Completion(itemID: id, phase: "triage", isTriage: true, outcome: await executor.triage(item: item, backlog: snapshot))
+                    }
+                case .runPhase(let id, let phaseName, let pool, let isDestructive):
+                    guard phasesExecuted < params.cap else { break actionLoop }
+                    countPhase()
+                    events.info("[\(id)][\(phaseName.uppercased())] Starting phase (\(isDestructive ? "destructive" : "non-destructive"))")
+                    events.debug("Progress: \(phasesExecuted)/\(params.cap) phases used")
+                    running[id] = RunningTask(itemID: id, phase: phaseName, pool: pool, isDestructive: isDestructive)
+                    let executor = PhaseExecutor(context: context)
+                    let item = snapshot.first { $0.id == id }
+                    let pipelines = context.config.pipelines
+                    let previous = previousSummaries[id]
+                    group.addTask {
+                        guard let item else {
+                            return Completion(itemID: id, phase: phaseName, isTriage: false, outcome: .failed("Item not found in snapshot"))
+                        }
+                        let type = item.pipelineType ?? PipelineConfig.defaultName
+                        guard let pipeline = pipelines[type] else {
+                            return Completion(itemID: id, phase: phaseName, isTriage: false, outcome: .failed("Pipeline '\(type)' not found"))
+                        }
+                        guard let phase = pipeline.phase(named: phaseName) else {
+                            return Completion(itemID: id, phase: phaseName, isTriage: false, outcome: .failed("Phase '\(phaseName)' not found in pipeline"))
+                        }
+                        let outcome = await executor.execute(item: item, phase: phase, previousSummary: previous)
+                        return Completion(itemID: id, phase: phaseName, isTriage: false, outcome: outcome)
+                    }
+                }
+            }
+
+            // 10. Cap.
+            if phasesExecuted >= params.cap && running.isEmpty {
+                do {
+                    try await coordinator.batchCommit()
+                } catch {
+                    events.warn("Warning: batch commit failed: \(error)")
+                }
+                return .capReached
+            }
+
+            // 11. Wait for one task (shutdown makes running agents end promptly).
+            if !running.isEmpty, let completion = try await group.next() {
+                running[completion.itemID] = nil
+                try await handle(completion)
+            }
+
+            // 12. Batch commit.
+            do {
+                try await coordinator.batchCommit()
+            } catch {
+                events.warn("Warning: batch commit failed: \(error)")
+            }
+        }
+    }
+
+    private func countPhase() {
+        phasesExecuted += 1
+        events.publish(.capUsage(used: phasesExecuted, cap: params.cap))
+    }
+
+    // MARK: Targets (§7.2 step 4 and the auto-advance design)
+
+    enum TargetStep {
+        case proceed
+        /// An auto-advance happened: start the loop over with a fresh snapshot.
+        case restart
+        case halt(HaltReason)
+    }
+
+    /// Moves the target index past finished targets, or decides that the run stops.
+    private func advanceTargets(snapshot: [StoreItem], group: inout ThrowingTaskGroup<Completion, any Error>) async throws -> TargetStep {
+        let total = params.targets.count
+        if targetIndex < total, itemsBlocked.contains(params.targets[targetIndex]) {
+            let id = params.targets[targetIndex]
+            let position = "\(targetIndex + 1)/\(total)"
+            let reason = snapshot.first { $0.id == id }?.blockedReason
+            if params.autoAdvance {
+                events.info("[target] \(id) blocked (\(position)). Auto-advancing.")
+                events.publish(.targetBlocked(id: id, index: targetIndex, total: total, reason: reason, autoAdvancing: true))
+                await drain(&group)
+                await batchCommitIgnoringErrors()
+                // D9: the blocked state in its own commit before the next target starts.
+                do {
+                    try await coordinator.commitBlockedTarget(id)
+                } catch {
+                    events.warn("Warning: could not commit the blocked state of \(id): \(error)")
+                }
+                setBreaker(0)
+                targetIndex += 1
+                return .restart
+            }
+            events.info("[target] \(id) blocked (\(position)). Halting.")
+            events.publish(.targetBlocked(id: id, index: targetIndex, total: total, reason: reason, autoAdvancing: false))
+            await drain(&group)
+            await batchCommitIgnoringErrors()
+            return .halt(.targetBlocked)
+        }
+        while targetIndex < total {
+            let id = params.targets[targetIndex]
+            let position = "\(targetIndex + 1)/\(total)"
+            if itemsCompleted.contains(id) {
+                // D11: completed in this run; already reported as completed.
+                targetIndex += 1
+                continue
+            }
+            guard let item = snapshot.first(where: { $0.id == id }) else {
+                events.warn("[target] \(id) not found (archived?). Skipping (\(position)).")
+                skip(id, "not found (archived?)")
+                continue
+            }
+            switch item.pgStatus {
+            case .done:
+                events.info("[target] \(id) already done. Skipping (\(position)).")
+                skip(id, "already done")
+                continue
+            case .blocked:
+                events.info("[target] \(id) already blocked. Skipping (\(position)).")
+                skip(id, "already blocked" + (item.blockedReason.map { ": \($0)" } ?? ""))
+                continue
+            default:
+                break
+            }
+            if targetIndex > announcedTarget {
+                announcedTarget = targetIndex
+                events.publish(.targetStarted(id: id, index: targetIndex, total: total))
+            }
+            return .proceed
+        }
+        await drain(&group)
+        await batchCommitIgnoringErrors()
+        return .halt(.targetCompleted)
+    }
+
+    private func skip(_ id: String, _ reason: String) {
+        events.publish(.targetSkipped(id: id, index: targetIndex, total: params.targets.count, reason: reason))
+        skippedTargets.append(RunSummary.SkippedTarget(id: id, reason: reason))
+        targetIndex += 1
+    }
+
+    private func setBreaker(_ count: Int) {
+        guard count != consecutiveExhaustions else { return }
+        consecutiveExhaustions = count
+        events.publish(.breakerChanged(count: count, threshold: execution.circuitBreakerThreshold))
+    }
+
+    // MARK: Waiting
+
+    /// Awaits every in-flight task and handles its result; handler errors are ignored (§7.6).
+    private func drain(_ group: inout ThrowingTaskGroup<Completion, any Error>) async {
+        while !running.isEmpty {
+            guard let completion = try? await group.next() else { break }
+            running[completion.itemID] = nil
+            try? await handle(completion)
+        }
+        running.removeAll()
+    }
+
+    private func batchCommitIgnoringErrors() async {
+        try? await coordinator.batchCommit()
+    }
+
+    // MARK: Promotion (§9.1)
+
+    private func promote(_ id: String, snapshot: [StoreItem]) async throws {
+        guard let item = snapshot.first(where: { $0.id == id }) else {
+            throw OperationError("Item \(id) not found for promotion")
+        }
+        let type = item.pipelineType ?? PipelineConfig.defaultName
+        guard let pipeline = context.config.pipelines[type] else {
+            throw OperationError("Pipeline '\(type)' not found for promotion")
+        }
+        guard let first = pipeline.firstMainPhase else {
+            throw OperationError("Pipeline '\(type)' has no main phases")
+        }
+        try await coordinator.apply(id, [.transitionStatus(.inProgress), .setPhase(first.name), .setPhasePool(.main)])
+        events.info("\(id) → in_progress (starting at \(first.name))")
+        events.publish(.itemPromoted(id: id, phase: first.name))
+    }
+
+    // MARK: Results (§9)
+
+    private func handle(_ completion: Completion) async throws {
+        let id = completion.itemID
+        switch completion.outcome {
+        case .success(let result) where completion.isTriage && result.phase == "triage":
+            try await handleTriage(id, result)
+        case .success(let result):
+            try await handleSuccess(id, result)
+        case .subphaseComplete(let result):
+            try await handleSubphase(id, result)
+        case .failed(let reason):
+            events.info("[\(id)] Phase failed: \(reason)")
+            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .failed, detail: reason))
+            await block(id, reason: reason, phase: completion.phase, outcome: .failed)
+            setBreaker(consecutiveExhaustions + 1)
+        case .blocked(let reason):
+            events.info("[\(id)] Phase blocked: \(reason)")
+            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .blocked, detail: reason))
+            await block(id, reason: reason, phase: completion.phase, outcome: .blocked)
+            setBreaker(0)
+        case .cancelled:
+            events.info("[\(id)] Phase cancelled")
+            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .cancelled, detail: "Shutdown requested"))
+            let item = try? await coordinator.snapshot().first { $0.id == id }
+            await coordinator.writeWorklog(itemID: id, title: item?.title ?? id, phase: item?.phase ?? "unknown",
+                                           outcome: .cancelled, summary: "Shutdown requested")
+        }
+    }
+
+    /// Failed or Blocked: worklog, block the item, remember it (§9.4, §9.5).
+    private func block(_ id: String, reason: String, phase: String, outcome: Worklog.Outcome) async {
+        let item = try? await coordinator.snapshot().first { $0.id == id }
+        await coordinator.writeWorklog(itemID: id, title: item?.title ?? id, phase: item?.phase ?? "unknown",
+                                       outcome: outcome, summary: reason)
+        do {
+            try await coordinator.apply(id, [.setBlocked(reason)])
+        } catch {
+            events.warn("Warning: failed to block \(id): \(error)")
+        }
+        markBlocked(id, reason: reason)
+    }
+
+    private func markBlocked(_ id: String, reason: String) {
+        itemsBlocked.append(id)
+        previousSummaries[id] = nil
+        events.publish(.itemBlocked(id: id, reason: reason))
+    }
+
+    private func ingest(_ result: PhaseResult) async -> Int {
+        guard !result.followUps.isEmpty else { return 0 }
+        do {
+            let created = try await coordinator.ingestFollowUps(result.followUps, origin: "\(result.itemID)/\(result.phase)")
+            followUpsCreated += created.count
+            return created.count
+        } catch {
+            events.warn("Warning: failed to ingest follow-ups: \(error)")
+            return 0
+        }
+    }
+
+    /// A phase completed (§9.2).
+    private func handleSuccess(_ id: String, _ result: PhaseResult) async throws {
+        let tag = "[\(id)][\(result.phase.uppercased())]"
+        events.info("\(tag) Result: PHASE_COMPLETE — \(result.summary)")
+        events.publish(.phaseFinished(itemID: id, phase: result.phase, outcome: .complete, detail: result.summary))
+        if let assessments = result.updatedAssessments {
+            try await coordinator.apply(id, [.updateAssessments(assessments)])
+        }
+        let created = await ingest(result)
+        if created > 0 { events.info("Follow-ups: \(created) new items added to backlog") }
+        guard let item = try await coordinator.snapshot().first(where: { $0.id == id }) else {
+            throw OperationError("Item \(id) not found after phase completion")
+        }
+        let type = item.pipelineType ?? PipelineConfig.defaultName
+        guard let pipeline = context.config.pipelines[type] else {
+            throw OperationError("Pipeline '\(type)' not found for \(id)")
+        }
+        await coordinator.writeWorklog(itemID: id, title: item.title, phase: result.phase, outcome: .complete, summary: result.summary)
+        let destructive = pipeline.phase(named: result.phase)?.isDestructive ?? false
+        try await coordinator.completePhase(itemID: id, phase: result.phase, commitSummary: result.commitSummary, immediate: destructive)
+
+        var terminal = false
+        for update in TransitionResolver.resolve(item: item, result: result, pipeline: pipeline, guardrails: context.config.guardrails) {
+            switch update {
+            case .transitionStatus(.done):
+                try await coordinator.apply(id, [update])
+                try await coordinator.archive(id)
+                itemsCompleted.append(id)
+                setBreaker(0)
+                events.info("\(id) completed and archived")
+                events.publish(.itemCompleted(id: id))
+                if let index = params.targets.firstIndex(of: id) {
+                    events.publish(.targetCompleted(id: id, index: index, total: params.targets.count))
+                }
+                terminal = true
+            case .setBlocked(let reason):
+                events.info("[\(id)] Blocked: \(reason)")
+                try await coordinator.apply(id, [update])
+                markBlocked(id, reason: reason)
+                terminal = true
+            default:
+                try await coordinator.apply(id, [update])
+            }
+        }
+        previousSummaries[id] = terminal ? nil : result.summary
+        if previousSummaries.count > execution.maxWip * 20 {
+            events.debug("Previous-summary map holds \(previousSummaries.count) entries")
+        }
+    }
+
+    /// More work remains in this phase (§9.3): commit now, run the same phase again.
+    private func handleSubphase(_ id: String, _ result: PhaseResult) async throws {
+        events.info("[\(id)][\(result.phase.uppercased())] Result: SUBPHASE_COMPLETE — \(result.summary)")
+        events.publish(.phaseFinished(itemID: id, phase: result.phase, outcome: .subphaseComplete, detail: result.summary))
+        let title = try await coordinator.snapshot().first { $0.id == id }?.title ?? id
+        await coordinator.writeWorklog(itemID: id, title: title, phase: result.phase, outcome: .subphaseComplete, summary: result.summary)
+        if let assessments = result.updatedAssessments {
+            try await coordinator.apply(id, [.updateAssessments(assessments)])
+        }
+        _ = await ingest(result)
+        try await coordinator.completePhase(itemID: id, phase: result.phase, commitSummary: result.commitSummary, immediate: true)
+        previousSummaries[id] = result.summary
+    }
+
+    /// Triage finished (§9.7): follow-ups, duplicate merges, routing.
+    private func handleTriage(_ id: String, _ result: PhaseResult) async throws {
+        events.info("[\(id)][TRIAGE] Result: \(result.result.logName) — \(result.summary)")
+        let outcome: SchedulerEvent.PhaseOutcome
+        let worklogOutcome: Worklog.Outcome
+        switch result.result {
+        case .phaseComplete: (outcome, worklogOutcome) = (.complete, .complete)
+        case .failed: (outcome, worklogOutcome) = (.failed, .failed)
+        case .blocked: (outcome, worklogOutcome) = (.blocked, .blocked)
+        case .subphaseComplete: (outcome, worklogOutcome) = (.subphaseComplete, .subphaseComplete)
+        }
+        events.publish(.phaseFinished(itemID: id, phase: "triage", outcome: outcome, detail: result.summary))
+        let title = try await coordinator.snapshot().first { $0.id == id }?.title ?? id
+        await coordinator.writeWorklog(itemID: id, title: title, phase: "triage", outcome: worklogOutcome, summary: result.summary)
+        _ = await ingest(result)
+
+        if try await mergeDuplicates(id, result) {
+            try? await coordinator.completePhase(itemID: id, phase: "triage", commitSummary: result.commitSummary, immediate: true)
+            return
+        }
+        try await coordinator.completePhase(itemID: id, phase: "triage", commitSummary: result.commitSummary, immediate: true)
+        guard let item = try await coordinator.snapshot().first(where: { $0.id == id }) else { return }
+        let plan = TriageRouting.plan(item: item, result: result, pipelines: context.config.pipelines)
+        if !plan.isEmpty {
+            let routed = try await coordinator.apply(id, plan)
+            if routed.pgStatus == .blocked {
+                let reason = routed.blockedReason ?? result.blockReason
+                markBlocked(id, reason: reason)
+            }
+        }
+    }
+
+    /// Merges the duplicates triage reported; true when the triaged item itself was merged away.
+    private func mergeDuplicates(_ id: String, _ result: PhaseResult) async throws -> Bool {
+        for duplicate in result.duplicates {
+            let snapshot = try await coordinator.snapshot()
+            guard let other = snapshot.first(where: { $0.id == duplicate }) else {
+                events.warn("[\(id)] Skipping merge with \(duplicate) (not found in backlog)")
+                continue
+            }
+            if other.pgStatus == .done {
+                events.info("[\(id)] Skipping merge with \(duplicate) (already done)")
+                continue
+            }
+            let (source, target) = MergeDirection.resolve(triaged: id, duplicate: duplicate)
+            let sourceTitle = snapshot.first { $0.id == source }?.title ?? source
+            await coordinator.writeWorklog(itemID: source, title: sourceTitle, phase: "triage", outcome: .merged, summary: "Merged into \(target)")
+            do {
+                try await coordinator.merge(source: source, into: target)
+                events.info("[\(id)] Merged \(source) into \(target) (duplicate)")
+                itemsMerged += 1
+                if source == id { return true }
+            } catch {
+                events.warn("[\(id)] Failed to merge \(source) into \(target): \(error)")
+            }
+        }
+        return false
+    }
+
+    // MARK: Summary
+
+    private func summary(_ reason: HaltReason) async throws -> RunSummary {
+        var reasons: [String: String] = [:]
+        if let final = try? await coordinator.snapshot() {
+            for item in final where itemsBlocked.contains(item.id) {
+                if let reason = item.blockedReason { reasons[item.id] = reason }
+            }
+        }
+        return RunSummary(
+            phasesExecuted: phasesExecuted, itemsCompleted: itemsCompleted, itemsBlocked: itemsBlocked,
+            blockReasons: reasons, skippedTargets: skippedTargets, followUpsCreated: followUpsCreated,
+            itemsMerged: itemsMerged, haltReason: reason,
+            filterDisplay: params.targets.isEmpty ? params.filter?.display : nil)
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import Testing
+import PhaseGolemCore
+
+/// The multi-target auto-advance design (the seed), flow by flow, through the real binary.
+@Suite("run: targets and auto-advance", .serialized)
+struct AutoAdvanceScenarioTests {
+    static let a = "WRK-0000a"
+    static let b = "WRK-0000b"
+    static let c = "WRK-0000c"
+
+    /// Three targets, each one phase (review) from done.
+    static func project(config: String = RunHarness.config()) throws -> String {
+        try RunHarness.project(items: [
+            RunHarness.item(a, "First target", status: .inProgress, phase: "review", pool: .main, created: 1),
+            RunHarness.item(b, "Second target", status: .inProgress, phase: "review", pool: .main, created: 2),
+            RunHarness.item(c, "Third target", status: .inProgress, phase: "review", pool: .main, created: 3),
+        ], config: config)
+    }
+
+    @Test("without auto-advance a blocked target halts the run (TargetBlocked, exit 1)")
+    func blockedHalts() throws {
+        let root = try Self.project()
+        defer { CLIHarness.remove(root) }
+        let result = try RunHarness.run(["--target", Self.a, "--target", Self.b], in: root, script: ["\(Self.a) review block Needs a product decision"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("[target] \(Self.a) blocked (1/2). Halting.\n"))
+        #expect(RunHarness.summaryLines(result.stderr) == [
+            "--- Run Summary ---", "Phases executed: 1", "Items blocked: \(Self.a)", "Halt reason: TargetBlocked",
+        ])
+        #expect(result.stderr.hasSuffix("Error: All targets blocked; no items completed\n"))
+        #expect(RunHarness.agentLog(root) == ["\(Self.a) review 1"])
+        let items = try RunHarness.active(root)
+        #expect(items[Self.a]?.pgStatus == .blocked)
+        #expect(items[Self.a]?.blockedReason == "Needs a product decision")
+        #expect(items[Self.b]?.pgStatus == .inProgress)
+        #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
+    }
+
+    @Test("with auto-advance the run skips the blocked target, completes the next, exits 0")
+    func blockedAdvances() throws {
+        let root = try Self.project()
+        defer { CLIHarness.remove(root) }
+        let result = try RunHarness.run(["--target", Self.a, "--target", Self.b, "--auto-advance"], in: root,
+                                        script: ["\(Self.a) review block Needs a product decision"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("[target] \(Self.a) blocked (1/2). Auto-advancing.\n"))
+        #expect(RunHarness.summaryLines(result.stderr) == [
+            "--- Run Summary ---", "Phases executed: 2", "Items completed: \(Self.b)", "Items blocked: \(Self.a)",
+            "Halt reason: TargetCompleted",
+        ])
+        #expect(RunHarness.agentLog(root) == ["\(Self.a) review 1", "\(Self.b) review 1"])
+        #expect(try RunHarness.archived(root) == [Self.b])
+        // D9: the blocked state is committed on its own before the next target's first commit.
+        let subjects = try RunHarness.subjects(root)
+        let blockedCommit = try #require(subjects.firstIndex(of: "[phase-golem] Save task state: \(Self.a) blocked"))
+        let nextPhase = try #require(subjects.firstIndex { $0.hasPrefix("[\(Self.b)][review]") })
+        #expect(blockedCommit < nextPhase)
+        let shown = try CLIHarness.git(["show", "HEAD~0:.task-golem/tasks.jsonl"], in: root)
+        #expect(shown.contains("\"id\":\"\(Self.a)\""))
+        let atBlockedCommit = try CLIHarness.git(["show", "HEAD~\(subjects.count - 1 - blockedCommit):.task-golem/tasks.jsonl"], in: root)
+        let line = try #require(atBlockedCommit.split(separator: "\n").first { $0.contains("\"id\":\"\(Self.a)\"") })
+        #expect(line.contains("\"status\":\"blocked\""))
+        #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
+    }
+
+    @Test("the config default execution.auto_advance = true advances; --no-auto-advance overrides it")
+    func configDefault() throws {
+        let root = try Self.project(config: RunHarness.config(autoAdvance: true))
+        defer { CLIHarness.remove(root) }
+        let script = ["\(Self.a) review block Stop"]
+        var result = try RunHarness.run(["--target", Self.a, "--target", Self.b, "--no-auto-advance"], in: root, script: script)
+        #expect(result.stderr.contains("Halting."))
+        #expect(result.status == 1)
+        let root2 = try Self.project(config: RunHarness.config(autoAdvance: true))
+        defer { CLIHarness.remove(root2) }
+        result = try RunHarness.run(["--target", Self.a, "--target", Self.b], in: root2, script: script)
+        #expect(result.stderr.contains("Auto-advancing."))
+        #expect(result.status == 0)
+    }
+
+    @Test("last target blocked with auto-advance: TargetCompleted, exit 0 when an earlier one completed")
+    func lastBlocked() throws {
+        let root = try Self.project()
+        defer { CLIHarness.remove(root) }
+        let result = try RunHarness.run(["--target", Self.a, "--target", Self.b, "--auto-advance"], in: root,
+                                        script: ["\(Self.b) review block Last one stuck"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("[target] \(Self.b) blocked (2/2). Auto-advancing.\n"))
+        #expect(RunHarness.summaryLines(result.stderr).suffix(3) == [
+            "Items completed: \(Self.a)", "Items blocked: \(Self.b)", "Halt reason: TargetCompleted",
+        ])
+    }
+
+    @Test("all targets blocked with auto-advance: TargetCompleted, exit 1")
+    func allBlocked() throws {
+        let root = try Self.project()
+        defer { CLIHarness.remove(root) }
+        let result = try RunHarness.run(["--target", Self.a, "--target", Self.b, "--target", Self.c, "--auto-advance"], in: root,
+                                        script: ["* review block Everything is stuck"])
+        #expect(result.status == 1)
+        #expect(RunHarness.summaryLines(result.stderr) == [
+            "--- Run Summary ---", "Phases executed: 3", "Items blocked: \(Self.a), \(Self.b), \(Self.c)", "Halt reason: TargetCompleted",
+        ])
+        #expect(result.stderr.hasSuffix("Error: All targets blocked; no items completed\n"))
+        #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
+    }
+
+    @Test("a single target with auto-advance behaves as if the flag were absent, ending TargetCompleted")
+    func singleTarget() throws {
+        let root = try Self.project()
+        defer { CLIHarness.remove(root) }
+        let result = try RunHarness.run(["--target", Self.a, "--auto-advance"], in: root, script: ["\(Self.a) review block No"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("[target] \(Self.a) blocked (1/1). Auto-advancing.\n"))
+        #expect(RunHarness.summaryLines(result.stderr).last == "Halt reason: TargetCompleted")
+    }
+
+    @Test("two consecutive retry-exhausted targets with auto-advance never trip the circuit breaker")
+    func breakerResetsBetweenTargets() throws {
+        let root = try Self.project(config: RunHarness.config(maxRetries: 1))
+        defer { CLIHarness.remove(root) }
+        let result = try RunHarness.run(["--target", Self.a, "--target", Self.b, "--target", Self.c, "--auto-advance"], in: root,
+                                        script: ["\(Self.a) review fail Tests fail", "\(Self.b) review fail Tests fail"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stderr.contains("Circuit breaker tripped"))
+        #expect(RunHarness.summaryLines(result.stderr) == [
+            "--- Run Summary ---", "Phases executed: 3", "Items completed: \(Self.c)", "Items blocked: \(Self.a), \(Self.b)",
+            "Halt reason: TargetCompleted",
+        ])
+        #expect(RunHarness.agentLog(root) == ["\(Self.a) review 1", "\(Self.a) review 2", "\(Self.b) review 1", "\(Self.b) review 2", "\(Self.c) review 1"])
+        #expect(result.stderr.contains("[\(Self.a)] Phase failed: Phase review failed after 2 attempts. Last failure: Tests fail"))
+    }
+
+    @Test("targets already done, already blocked or not found are skipped with their log lines")
+    func skips() throws {
+        let root = try RunHarness.project(items: [
+            RunHarness.item(Self.a, status: .blocked, blockedReason: "Waiting for legal"),
+            RunHarness.item(Self.c, status: .inProgress, phase: "review", pool: .main),
+        ])
+        defer { CLIHarness.remove(root) }
+        // WRK-0000b is archived (done) before the run.
+        let archivedLine = RunHarness.item(Self.b, status: .done)
+        try CLIHarness.write("{\"schema_version\":1}\n\(archivedLine)\n", to: root + "/.task-golem/archive.jsonl")
+        try CLIHarness.git(["commit", "-qam", "archive b"], in: root)
+        let result = try RunHarness.run(["--target", Self.a, "--target", Self.c], in: root)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("[target] \(Self.a) already blocked. Skipping (1/2).\n"))
+        #expect(RunHarness.summaryLines(result.stderr) == [
+            "--- Run Summary ---", "Phases executed: 1", "Items completed: \(Self.c)", "Halt reason: TargetCompleted",
+        ])
+        // D11: the target completed in this run is not reported again as not found.
+        #expect(!result.stderr.contains("\(Self.c) not found"))
+    }
+
+    @Test("target validation: format (D2), existence and duplicates reported together, exit 1; --only with --target exit 2")
+    func validation() throws {
+        let root = try Self.project()
+        defer { CLIHarness.remove(root) }
+        var result = try RunHarness.run(["--target", "WRK-a/b", "--target", "WRK-99999", "--target", Self.a, "--target", Self.a], in: root)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("""
+            Error: Target validation failed:
+              - Invalid target format 'WRK-a/b'
+            """))
+        #expect(result.stderr.contains("  - Target 'WRK-99999' not found in backlog\n"))
+        #expect(result.stderr.contains("  - Duplicate targets: \(Self.a)\n"))
+        #expect(RunHarness.agentLog(root).isEmpty)
+        result = try RunHarness.run(["--target", Self.a, "--only", "impact=high"], in: root)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("Cannot combine --target and --only"))
+        result = try RunHarness.run(["--target", Self.a, "--auto-advance", "--no-auto-advance"], in: root)
+        #expect(result.status == 2)
+    }
+}
