@@ -91,6 +91,7 @@ struct PhasePromptTests {
         var item = F.item()
         item.setUnblockContext("Use OAuth, not passwords", now: fixedNow)
         let prompt = F.phasePrompt(item: item)
+        try #require(prompt.contains("\n\n## Unblock Context\n\n"))
         let section = try #require(prompt.split(separator: "## Unblock Context\n\n", maxSplits: 1).last)
         let paragraphs = section.split(separator: "\n\n", maxSplits: 2, omittingEmptySubsequences: false)
         #expect(paragraphs.count == 3)
@@ -102,6 +103,7 @@ struct PhasePromptTests {
     @Test("A previous failure is shown with a request to try a different approach")
     func previousFailure() throws {
         let prompt = F.phasePrompt(previousFailure: "Agent timed out after 30 minutes")
+        try #require(prompt.contains("\n\n## Previous Failure\n\n"))
         let section = try #require(prompt.split(separator: "## Previous Failure\n\n", maxSplits: 1).last)
         let paragraphs = section.split(separator: "\n\n", omittingEmptySubsequences: false)
         #expect(paragraphs.count >= 3)
