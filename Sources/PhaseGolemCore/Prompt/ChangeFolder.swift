@@ -1,0 +1,65 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The per-item folder under `changes/` where agents put their artifacts (behavior.md §10.3, §13.8).
+public enum ChangeFolder {
+    /// A file-name-safe form of a title: `Add Login (v2)!` → `add-login-v2`.
+    ///
+    /// Only ASCII letters and digits survive; everything else, including non-ASCII letters,
+    /// becomes a single `-`, so the result is the same on every file system.
+    public static func slug(_ title: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(title.utf8.count)
+        for byte in title.lowercased().utf8 {
+            let isAlphanumeric = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+            if isAlphanumeric {
+                bytes.append(byte)
+            } else if let last = bytes.last, last != 0x2D {
+                // Collapsing here also trims the leading run: nothing is appended to an empty slug.
+                bytes.append(0x2D)
+            }
+        }
+        if bytes.last == 0x2D { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The item's change folder: an existing `{root}/changes/{item_id}_…` directory, else a new
+    /// `{root}/changes/{item_id}_{slug}` (parents created).
+    ///
+    /// An existing folder wins even if the title has changed since, so artifacts stay together.
+    /// Names are compared in sorted order, where the original took directory-listing order,
+    /// so the choice among several candidates does not depend on the file system.
+    public static func resolve(root: String, itemID: String, title: String) throws(FileIO.Failure) -> String {
+        let changes = FileIO.join(root, "changes")
+        let prefix = itemID + "_"
+        for name in try entryNames(changes).sorted() where name.hasPrefix(prefix) {
+            let path = FileIO.join(changes, name)
+            if FileIO.isDirectory(path) { return path }
+        }
+        let path = FileIO.join(changes, prefix + slug(title))
+        try FileIO.makeDirectories(path)
+        return path
+    }
+
+    /// The names in a directory, without `.` and `..`; empty when it does not exist.
+    private static func entryNames(_ path: String) throws(FileIO.Failure) -> [String] {
+        guard let directory = opendir(path) else {
+            if errno == ENOENT { return [] }
+            throw FileIO.failure("read directory", path)
+        }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafePointer(to: &entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: pointer.pointee)) {
+                    String(cString: $0)
+                }
+            }
+            if name != ".", name != ".." { names.append(name) }
+        }
+        return names
+    }
+}
