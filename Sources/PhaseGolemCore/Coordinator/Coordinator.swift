@@ -1,5 +1,3 @@
-import Dispatch
-
 /// The single owner of every store write, git command and worklog append during a run.
 ///
 /// Requests run one at a time, which is what keeps two phases from interleaving a
@@ -7,14 +5,14 @@ import Dispatch
 /// because its work blocks (flock waits, fsync, git processes), and blocking Swift's
 /// cooperative pool would stall every other task of the run.
 public actor Coordinator {
-    private let queue = DispatchSerialQueue(label: "phase-golem.coordinator")
-    public nonisolated var unownedExecutor: UnownedSerialExecutor { queue.asUnownedSerialExecutor() }
+    private nonisolated let executor = QueueExecutor(label: "phase-golem.coordinator")
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     public let store: TaskStore
     public let git: Git
     public let prefix: String
     private let events: EventBus
-    private var pendingBatch: [CommitMessage.Entry] = []
+    private var pendingBatch: [CommitMessage.PendingPhase] = []
 
     /// Attempts of a store operation that hit a held lock, 1 s apart (behavior.md §13.1).
     static let storeAttempts = 3
@@ -183,13 +181,13 @@ public actor Coordinator {
         } catch {
             throw OperationError("Failed to stage phase output: \(error)")
         }
-        let entry = CommitMessage.Entry(itemID: itemID, phase: phase, summary: commitSummary)
+        let entry = CommitMessage.PendingPhase(itemID: itemID, phase: phase, summary: commitSummary)
         guard immediate else {
             pendingBatch.append(entry)
             return
         }
         do {
-            _ = try git.commitStaged(message: CommitMessage.phase(entry))
+            _ = try git.commitStaged(message: CommitMessage.phase(itemID: itemID, phase: phase, summary: commitSummary))
         } catch {
             events.warn("CompletePhase commit failed (JSONL state preserved): \(error)")
         }
@@ -206,7 +204,7 @@ public actor Coordinator {
     /// D9: the blocked target's state in a commit of its own before the run moves on.
     public func commitBlockedTarget(_ id: String) throws {
         try stageState()
-        _ = try git.commitStaged(message: CommitMessage.blockedTarget(id))
+        _ = try git.commitStaged(message: CommitMessage.blockedTarget(itemID: id))
     }
 
     /// The final commit: whatever state is left uncommitted, so every run leaves a clean tree (D4).

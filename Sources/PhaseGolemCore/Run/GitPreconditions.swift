@@ -39,7 +39,7 @@ public struct GitPreconditions {
             // D4: a previous command's store change left for a run to commit.
             let existing = (TaskStore.relativeStorePaths + [".task-golem/tasks.lock"]).filter { FileIO.exists(FileIO.join(root, $0)) }
             try git.run(["add", "--"] + existing)
-            if let sha = try git.commitStaged(message: CommitMessage.beforeRun) {
+            if let sha = try git.commitStaged(message: CommitMessage.preRun) {
                 events.info("[pre] Committed pending task state: \(String(sha.prefix(12)))")
             }
         }

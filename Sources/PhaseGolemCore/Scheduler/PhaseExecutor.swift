@@ -112,8 +112,8 @@ public struct PhaseExecutor: Sendable {
             events.publish(.phaseStarted(itemID: item.id, phase: phase.name, attempt: attempt, maxAttempts: attempts,
                                          isDestructive: phase.isDestructive))
             let prompt = PromptBuilder.phasePrompt(
-                item: current, phase: phase, loaded: context.loaded, changeFolder: changeFolder, resultPath: resultPath,
-                previousSummary: previousSummary, failureContext: failureContext)
+                item: current, phase: phase, config: context.loaded, changeFolder: changeFolder, resultPath: resultPath,
+                previousSummary: previousSummary, previousFailure: failureContext)
             let request = AgentRequest(
                 itemID: item.id, phase: phase.name, prompt: prompt, resultPath: resultPath, changeFolder: changeFolder,
                 root: context.root, timeoutSeconds: context.config.execution.phaseTimeoutSeconds,

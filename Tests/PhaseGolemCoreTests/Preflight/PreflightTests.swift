@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+@testable import PhaseGolemCore
+
+@Suite("preflight")
+struct PreflightTests {
+    static let clock = Timestamp(seconds: 1_767_225_600, nanoseconds: 0)
+
+    /// A project folder with a store directory and the workflow files named by `config`.
+    static func makeRoot(workflows: [String] = []) throws -> String {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pf-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: root + "/.task-golem", withIntermediateDirectories: true)
+        for path in workflows {
+            let full = root + "/" + path
+            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data("# wf".utf8).write(to: URL(fileURLWithPath: full))
+        }
+        return root
+    }
+
+    static func config(_ pipelines: [String: PipelineConfig], maxWip: Int = 1) -> PhaseGolemConfig {
+        var config = PhaseGolemConfig()
+        config.pipelines = pipelines
+        config.execution.maxWip = maxWip
+        return config
+    }
+
+    static let simple = PipelineConfig(
+        prePhases: [PhaseConfig(name: "research", workflows: ["wf/research.md"])],
+        phases: [PhaseConfig(name: "build", workflows: ["wf/build.md"], isDestructive: true)])
+
+    static func item(_ id: String, _ status: PGStatus, phase: String? = nil, pool: PhasePool? = nil, type: String? = nil,
+                     dependencies: [String] = []) -> StoreItem {
+        var item = StoreItem(id: id, title: id, now: clock)
+        item.setPGStatus(status, now: clock)
+        if let phase { item.setPhase(phase, now: clock) }
+        if let pool { item.setPhasePool(pool, now: clock) }
+        if let type { item.setPipelineType(type, now: clock) }
+        item.dependencies = dependencies
+        return item
+    }
+
+    static func check(_ items: [StoreItem], config: PhaseGolemConfig = config(["feature": simple]), archived: Set<String> = [],
+                      workflows: [String] = ["wf/research.md", "wf/build.md"]) throws -> [String] {
+        let root = try makeRoot(workflows: workflows)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let loaded = LoadedConfig(config: config, path: nil, baseDirectory: root)
+        return Preflight(loaded: loaded, root: root).check(items: items, archivedIDs: archived).map(\.condition)
+    }
+
+    @Test("a coherent project passes")
+    func passes() throws {
+        #expect(try Self.check([Self.item("WRK-1", .scoping, phase: "research", pool: .pre)]).isEmpty)
+    }
+
+    @Test("a missing store directory is the only error, with a fix")
+    func missingStore() throws {
+        let root = try Self.makeRoot()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.removeItem(atPath: root + "/.task-golem")
+        let errors = Preflight(loaded: LoadedConfig(config: Self.config(["feature": Self.simple]), path: nil, baseDirectory: root), root: root)
+            .check(items: [], archivedIDs: [])
+        #expect(errors.count == 1)
+        #expect(errors.first?.condition == ".task-golem/ directory not found")
+        #expect(errors.first?.fix.contains("init") == true)
+        #expect(errors.first?.description.hasPrefix("Preflight error: .task-golem/ directory not found\n  Config: ") == true)
+    }
+
+    @Test("missing workflow files are listed, sorted")
+    func workflows() throws {
+        #expect(try Self.check([], workflows: []) == ["Workflow file not found: wf/build.md", "Workflow file not found: wf/research.md"])
+    }
+
+    @Test("in-flight items must reference a known pipeline, phase and the right pool")
+    func items() throws {
+        let errors = try Self.check([
+            Self.item("WRK-1", .inProgress, phase: "build", pool: .main, type: "bugfix"),
+            Self.item("WRK-2", .inProgress, phase: "deploy", pool: .main),
+            Self.item("WRK-3", .scoping, phase: "build", pool: .pre),
+            Self.item("WRK-4", .ready, phase: "nonsense"),
+        ])
+        #expect(errors == [
+            "Item WRK-1 references unknown pipeline type \"bugfix\"",
+            "Item WRK-2 references unknown phase \"deploy\" in pipeline \"feature\"",
+            "Item WRK-3 has phase_pool Pre but phase \"build\" is in Main",
+        ])
+    }
+
+    @Test("duplicate ids are reported with their indices in load order")
+    func duplicates() throws {
+        let errors = try Self.check([Self.item("WRK-1", .new), Self.item("WRK-2", .new), Self.item("WRK-1", .new), Self.item("WRK-1", .new)])
+        #expect(errors == ["Duplicate item ID \"WRK-1\" found at indices [0, 2, 3]"])
+    }
+
+    @Test("D3: a dependency on an archived item is met; a missing one is dangling")
+    func archivedDependency() throws {
+        let items = [Self.item("WRK-1", .new, dependencies: ["WRK-9", "WRK-8"])]
+        #expect(try Self.check(items, archived: ["WRK-9"]) == ["Item 'WRK-1' depends on 'WRK-8' which does not exist in the backlog"])
+        #expect(try Self.check(items, archived: ["WRK-9", "WRK-8"]).isEmpty)
+    }
+
+    @Test("dependency cycles among unfinished items, including a self-dependency")
+    func cycles() throws {
+        let errors = try Self.check([
+            Self.item("WRK-1", .new, dependencies: ["WRK-2"]),
+            Self.item("WRK-2", .new, dependencies: ["WRK-1"]),
+            Self.item("WRK-3", .new, dependencies: ["WRK-3"]),
+            Self.item("WRK-4", .done, dependencies: ["WRK-5"]),
+            Self.item("WRK-5", .new, dependencies: ["WRK-4"]),
+        ])
+        #expect(errors == ["Circular dependency detected: WRK-1 → WRK-2 → WRK-1", "Circular dependency detected: WRK-3 → WRK-3"])
+    }
+
+    @Test("a 50,000-long dependency chain is checked without overflowing the stack")
+    func longChain() throws {
+        var items: [StoreItem] = []
+        for index in 0..<50_000 {
+            items.append(Self.item("WRK-\(index)", .new, dependencies: index + 1 < 50_000 ? ["WRK-\(index + 1)"] : []))
+        }
+        #expect(Preflight.cycles(in: items).isEmpty)
+    }
+
+    @Test("structural problems suppress the workflow and item stages")
+    func structural() throws {
+        let bad = PipelineConfig(prePhases: [PhaseConfig(name: "x", isDestructive: true)], phases: [])
+        let errors = try Self.check([Self.item("WRK-1", .inProgress, phase: "ghost", pool: .main)],
+                                    config: Self.config(["feature": bad]), workflows: [])
+        #expect(errors == ["Pipeline \"feature\" has no main phases", "Pre-phase \"x\" in pipeline \"feature\" cannot be destructive"])
+    }
+
+    @Test("a ~/ workflow path resolves under the home directory")
+    func homePaths() throws {
+        let loaded = LoadedConfig(config: PhaseGolemConfig(), path: nil, baseDirectory: "/project")
+        #expect(loaded.resolve(workflowPath: "~/.claude/wf.md", home: "/home/me") == "/home/me/.claude/wf.md")
+        #expect(loaded.resolve(workflowPath: "wf.md", home: "/home/me") == "/project/wf.md")
+        #expect(loaded.resolve(workflowPath: "/abs/wf.md", home: "/home/me") == "/abs/wf.md")
+    }
+}
