@@ -14,6 +14,18 @@ public enum SchedulerAction: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Whether this is a Ready → InProgress promotion, which needs no concurrency slot.
+    public var isPromotion: Bool {
+        if case .promote = self { return true }
+        return false
+    }
+
+    /// Whether this runs a destructive phase, which must run alone.
+    public var isDestructive: Bool {
+        if case .runPhase(_, _, _, let isDestructive) = self { return isDestructive }
+        return false
+    }
+
     /// `promote {id}`, `triage {id}` or `{id} → {phase}`, as the `Scheduling: […]` line prints.
     public var description: String {
         switch self {
