@@ -76,17 +76,17 @@ public final class RunSession: @unchecked Sendable {
 
         let loaded = try ConfigLoader.load(root: root, explicitPath: options.configPath)
         let config = loaded.config
-        let agent = AgentCommand(config: config.agent)
+        let agent = AgentCommand(config.agent)
         events.info("[pre] Verifying \(agent.displayName)...")
-        try agent.verifyAvailable()
+        try agent.verifyAvailable(root: root)
         let model = config.agent.model ?? "default"
         let agentDescription = "\(agent.displayName) (model: \(model))"
         events.info("[config] Agent: \(agentDescription)")
         if config.agent.cli == .opencode { events.info("[config] Note: OpenCode CLI support is experimental.") }
-        if let path = agent.resolvedBinaryPath() {
+        if let path = agent.resolvedBinaryPath(root: root) {
             events.info("[config] Binary: \(path)")
         } else {
-            events.warn("[config] Could not resolve binary path for \(agent.binaryName)")
+            events.warn("[config] Could not resolve binary path for \(agent.program)")
         }
 
         let items: [StoreItem]

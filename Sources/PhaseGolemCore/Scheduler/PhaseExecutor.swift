@@ -48,8 +48,12 @@ public struct RunContext: Sendable {
         let events = self.events
         let itemID = request.itemID
         let phase = request.phase
-        return await runner.run(request) { lines in
-            events.publish(.agentOutput(itemID: itemID, phase: phase, lines: lines))
+        return await runner.run(request) { event in
+            switch event {
+            case .output(let lines): events.publish(.agentOutput(itemID: itemID, phase: phase, lines: lines))
+            case .warning(let message): events.warn(message)
+            case .debug(let message): events.debug(message)
+            }
         }
     }
 }
