@@ -7,4 +7,12 @@
    Swift import does not define; this wrapper is compiled with it. */
 int pg_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 
+/* Closes every descriptor >= lowfd in the child (glibc >= 2.34), so an agent never inherits
+   another thread's pipe and keeps it open; a no-op returning 0 where unsupported. */
+int pg_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int lowfd);
+
+/* pipe2(fds, O_CLOEXEC): both ends close-on-exec atomically, so a process spawned by another
+   thread between pipe() and fcntl() cannot inherit them. */
+int pg_pipe_cloexec(int fds[2]);
+
 #endif

@@ -51,8 +51,21 @@ public struct AgentError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// What an agent run reports while it runs, besides its final result.
+public enum AgentEvent: Sendable, Equatable {
+    /// Lines the agent printed, in order, delivered in batches so a flood costs few calls.
+    case output([AgentOutputLine])
+    /// A warning the original logged at warn level (`Warning: Stale result file found at …`).
+    case warning(String)
+    /// A diagnostic the original logged at debug level (`[agent] Spawning subprocess...`).
+    case debug(String)
+}
+
 /// Runs an agent for one attempt of one phase.
 public protocol AgentRunner: Sendable {
-    /// Runs the agent to completion (or timeout); `onOutput` receives each output line as it arrives.
-    func run(_ request: AgentRequest, onOutput: @escaping @Sendable ([AgentOutputLine]) -> Void) async -> Result<PhaseResult, AgentError>
+    /// Runs the agent to completion (or timeout); `onEvent` receives output and warnings as they happen.
+    ///
+    /// `onEvent` may be called from a thread outside Swift's cooperative pool and must return
+    /// promptly: while it runs, the agent's output is not read.
+    func run(_ request: AgentRequest, onEvent: @escaping @Sendable (AgentEvent) -> Void) async -> Result<PhaseResult, AgentError>
 }

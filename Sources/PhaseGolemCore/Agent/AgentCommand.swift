@@ -1,0 +1,178 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The command line, name and availability check of the configured agent program (behavior.md §11.1, §6 step 7).
+///
+/// No shell is ever involved: the prompt is a single argv element, so nothing in an item's
+/// title or description can be read as shell syntax.
+public struct AgentCommand: Sendable, Equatable {
+    public let config: AgentConfig
+
+    public init(_ config: AgentConfig) {
+        self.config = config
+    }
+
+    /// The program that runs: `claude`, `opencode`, or the first element of `[agent] command`.
+    public var program: String {
+        switch config.cli {
+        case .claude: "claude"
+        case .opencode: "opencode"
+        case .command: config.command.first ?? ""
+        }
+    }
+
+    /// `Claude CLI`, `OpenCode CLI` or `Agent command ({program})`, as log lines and errors name it.
+    public var displayName: String {
+        switch config.cli {
+        case .claude: "Claude CLI"
+        case .opencode: "OpenCode CLI"
+        case .command: "Agent command (\(program))"
+        }
+    }
+
+    /// What to do when the program is missing.
+    public var installHint: String {
+        switch config.cli {
+        case .claude: "Install: https://docs.anthropic.com/en/docs/claude-code"
+        case .opencode: "Install: https://github.com/opencode-ai/opencode"
+        case .command: "Check [agent] command in phase-golem.toml."
+        }
+    }
+
+    /// The model shown in `(model: …)` log text.
+    public var modelDescription: String { config.model ?? "default" }
+
+    /// The full argument vector for one run, program first and the prompt as one element.
+    ///
+    /// `[agent] model` applies to claude and opencode only; a custom command gets exactly the
+    /// arguments the user configured.
+    public func argv(prompt: String) -> [String] {
+        switch config.cli {
+        case .claude:
+            var argv = ["claude", "--dangerously-skip-permissions"]
+            if let model = config.model { argv += ["--model", model] }
+            return argv + ["-p", prompt]
+        case .opencode:
+            var argv = ["opencode", "run"]
+            if let model = config.model { argv += ["--model", model] }
+            return argv + ["--quiet", prompt]
+        case .command:
+            return config.command + [prompt]
+        }
+    }
+
+    /// Checks that the agent can be started, before any item is touched.
+    ///
+    /// claude and opencode must answer `--version`, as the original required. A custom command
+    /// is only looked up, never run: an arbitrary program may not understand `--version`, and
+    /// running it could have effects. A relative command path is resolved against `root`,
+    /// the agent's working directory (D7). `searchPath` replaces `$PATH` (tests use it).
+    public func verifyAvailable(root: String = ".", searchPath: String? = nil) throws(AgentError) {
+        switch config.cli {
+        case .claude, .opencode:
+            var executable = program
+            if let searchPath {
+                guard let found = Self.findExecutable(program, searchPath: searchPath, root: root) else {
+                    throw notFound(reason: String(cString: strerror(ENOENT)))
+                }
+                executable = found
+            }
+            let output: ProcessRunner.Output
+            do {
+                output = try ProcessRunner.run(executable, ["--version"])
+            } catch {
+                throw notFound(reason: String(cString: strerror(error.errno)))
+            }
+            guard output.succeeded else {
+                throw AgentError("\(displayName) found but `\(program) --version` failed")
+            }
+        case .command:
+            try verifyCommandExists(root: root, searchPath: searchPath)
+        }
+    }
+
+    private func notFound(reason: String) -> AgentError {
+        AgentError("\(displayName) not found on PATH. \(installHint) (\(reason))")
+    }
+
+    private func verifyCommandExists(root: String, searchPath: String?) throws(AgentError) {
+        let name = program
+        guard !name.isEmpty else {
+            throw AgentError("\(displayName) not found: [agent] command is empty. \(installHint)")
+        }
+        guard name.contains("/") else {
+            guard Self.findExecutable(name, searchPath: searchPath ?? Self.environmentPath, root: root) != nil else {
+                throw notFound(reason: String(cString: strerror(ENOENT)))
+            }
+            return
+        }
+        let path = Self.absolute(name, relativeTo: root)
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw AgentError("\(displayName) not found. \(installHint) (\(path): \(String(cString: strerror(errno))))")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG, access(path, X_OK) == 0 else {
+            throw AgentError("\(displayName) is not an executable file. \(installHint) (\(path))")
+        }
+    }
+
+    /// Where the program lives, for the `[config] Binary: {path}` line; nil when it cannot be found.
+    ///
+    /// Searches `$PATH` (or `searchPath`) the way `which` does, without running `which`.
+    public func resolvedBinaryPath(root: String = ".", searchPath: String? = nil) -> String? {
+        Self.findExecutable(program, searchPath: searchPath ?? Self.environmentPath, root: root)
+    }
+
+    /// The first executable regular file named `name` in the colon-separated `searchPath`.
+    ///
+    /// A name containing `/` is not searched but checked in place (relative to `root`). An
+    /// empty `PATH` entry means the current directory, as in `execvp`.
+    public static func findExecutable(_ name: String, searchPath: String, root: String = ".") -> String? {
+        guard !name.isEmpty else { return nil }
+        if name.contains("/") {
+            let path = absolute(name, relativeTo: root)
+            return isExecutableFile(path) ? path : nil
+        }
+        for directory in searchPath.split(separator: ":", omittingEmptySubsequences: false) {
+            let base = directory.isEmpty ? "." : String(directory)
+            let candidate = FileIO.join(base, name)
+            if isExecutableFile(candidate) { return candidate }
+        }
+        return nil
+    }
+
+    static var environmentPath: String {
+        guard let value = getenv("PATH") else { return "/usr/local/bin:/usr/bin:/bin" }
+        return String(cString: value)
+    }
+
+    private static func isExecutableFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && access(path, X_OK) == 0
+    }
+
+    /// `path` made absolute against `base`, itself made absolute against the current directory.
+    static func absolute(_ path: String, relativeTo base: String) -> String {
+        if path.hasPrefix("/") { return path }
+        let absoluteBase = base.hasPrefix("/") ? base : FileIO.join(currentDirectory(), base)
+        return normalized(FileIO.join(absoluteBase, path))
+    }
+
+    /// Drops `.` components and doubled slashes, so env values and messages read cleanly.
+    ///
+    /// `..` is kept: resolving it textually would be wrong across symlinks.
+    static func normalized(_ path: String) -> String {
+        let components = path.split(separator: "/").filter { $0 != "." }
+        let joined = components.joined(separator: "/")
+        return path.hasPrefix("/") ? "/" + joined : (joined.isEmpty ? "." : joined)
+    }
+
+    static func currentDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return "." }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

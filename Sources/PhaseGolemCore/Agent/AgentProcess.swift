@@ -1,0 +1,128 @@
+import CSystemShims
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How an agent process ended.
+public enum AgentExitStatus: Sendable, Equatable, CustomStringConvertible {
+    case exited(Int32)
+    case signaled(Int32)
+    /// The status could not be collected (someone else reaped the process).
+    case unknown
+
+    /// Decodes a `waitpid` status.
+    public init(waitStatus status: Int32) {
+        let signal = status & 0x7F
+        self = signal == 0 ? .exited((status >> 8) & 0xFF) : .signaled(signal)
+    }
+
+    public var isSuccess: Bool { self == .exited(0) }
+
+    /// `zero exit`, `exit code 3` or `signal 9`: plain values, never `Some(3)` (D11).
+    public var description: String {
+        switch self {
+        case .exited(0): "zero exit"
+        case .exited(let code): "exit code \(code)"
+        case .signaled(let signal): "signal \(signal)"
+        case .unknown: "unknown exit status"
+        }
+    }
+}
+
+/// A spawned agent: its pid (also its process group id) and the read ends of its output pipes.
+struct AgentProcess {
+    let pid: pid_t
+    let stdoutFD: Int32
+    let stderrFD: Int32
+
+    /// Starts `argv` in `directory` as the leader of a new process group.
+    ///
+    /// stdin is /dev/null: in its own group the agent is a background job, and reading the
+    /// terminal would stop it with SIGTTIN. Signal dispositions are reset to default and the
+    /// mask cleared, because ignored signals survive exec and phase-golem's own signal
+    /// handling must not make an agent immune to the SIGTERM that stops it. Descriptors other
+    /// than 0–2 are closed so an agent cannot hold another agent's or git's pipe open.
+    static func spawn(argv: [String], environment: [String], directory: String) throws(AgentError) -> AgentProcess {
+        var outPipe: [Int32] = [-1, -1]
+        var errPipe: [Int32] = [-1, -1]
+        guard pg_pipe_cloexec(&outPipe) == 0 else { throw spawnError(errno) }
+        guard pg_pipe_cloexec(&errPipe) == 0 else {
+            let code = errno
+            close(outPipe[0]); close(outPipe[1])
+            throw spawnError(code)
+        }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        pg_spawn_file_actions_addclosefrom(&actions, 3)
+        pg_spawn_file_actions_addchdir(&actions, directory)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD, SIGTSTP, SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2] {
+            sigaddset(&defaults, signal)
+        }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        var pid: pid_t = 0
+        let result = ProcessRunner.withCStrings(argv) { argvPointers in
+            ProcessRunner.withCStrings(environment) { envPointers in
+                posix_spawnp(&pid, argv.first ?? "", &actions, &attributes, argvPointers, envPointers)
+            }
+        }
+        close(outPipe[1])
+        close(errPipe[1])
+        guard result == 0 else {
+            close(outPipe[0]); close(errPipe[0])
+            throw spawnError(result)
+        }
+        return AgentProcess(pid: pid, stdoutFD: outPipe[0], stderrFD: errPipe[0])
+    }
+
+    private static func spawnError(_ code: Int32) -> AgentError {
+        AgentError("Failed to spawn subprocess: \(String(cString: strerror(code)))")
+    }
+
+    /// Whether the process has exited, without reaping it.
+    ///
+    /// Leaving the zombie in place keeps its pid, and so the group id, from being reused
+    /// while the group is still registered and may be signalled.
+    func hasExited() -> Bool {
+        var info = siginfo_t()
+        while true {
+            let result = waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT)
+            if result == 0 { return info._sifields._sigchld.si_pid == pid }
+            if errno == EINTR { continue }
+            // ECHILD: someone else reaped it; it has certainly exited.
+            return true
+        }
+    }
+
+    /// Waits for the process and reaps it.
+    func reap() -> AgentExitStatus {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { return .unknown }
+        }
+        return AgentExitStatus(waitStatus: status)
+    }
+
+    func closePipes() {
+        close(stdoutFD)
+        close(stderrFD)
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+@testable import PhaseGolemCore
+
+/// Command lines, names and availability probes of behavior.md §11.1 and §6 step 7.
+@Suite("Agent command")
+struct AgentCommandTests {
+    @Test func claudeArgv() {
+        #expect(AgentCommand(AgentConfig(cli: .claude)).argv(prompt: "do it")
+            == ["claude", "--dangerously-skip-permissions", "-p", "do it"])
+        #expect(AgentCommand(AgentConfig(cli: .claude, model: "opus")).argv(prompt: "do it")
+            == ["claude", "--dangerously-skip-permissions", "--model", "opus", "-p", "do it"])
+    }
+
+    @Test func opencodeArgv() {
+        #expect(AgentCommand(AgentConfig(cli: .opencode)).argv(prompt: "p") == ["opencode", "run", "--quiet", "p"])
+        #expect(AgentCommand(AgentConfig(cli: .opencode, model: "gpt")).argv(prompt: "p")
+            == ["opencode", "run", "--model", "gpt", "--quiet", "p"])
+    }
+
+    @Test func customCommandArgv() {
+        let prompt = "multi\nline $(prompt) with 'quotes'"
+        let command = AgentCommand(AgentConfig(cli: .command, model: "ignored", command: ["my-agent", "--flag", "x"]))
+        #expect(command.argv(prompt: prompt) == ["my-agent", "--flag", "x", prompt])
+        #expect(command.program == "my-agent")
+    }
+
+    @Test func namesAndHints() {
+        #expect(AgentCommand(AgentConfig(cli: .claude)).displayName == "Claude CLI")
+        #expect(AgentCommand(AgentConfig(cli: .opencode)).displayName == "OpenCode CLI")
+        #expect(AgentCommand(AgentConfig(cli: .command, command: ["bin/agent"])).displayName == "Agent command (bin/agent)")
+        #expect(AgentCommand(AgentConfig(cli: .claude)).installHint == "Install: https://docs.anthropic.com/en/docs/claude-code")
+        #expect(AgentCommand(AgentConfig(cli: .opencode)).installHint == "Install: https://github.com/opencode-ai/opencode")
+        #expect(AgentCommand(AgentConfig(cli: .claude, model: "m")).modelDescription == "m")
+        #expect(AgentCommand(AgentConfig(cli: .claude)).modelDescription == "default")
+    }
+
+    @Test func binaryResolutionSearchesPath() throws {
+        let directory = FakeAgentHarness.agentDirectory
+        let claude = AgentCommand(AgentConfig(cli: .claude))
+        #expect(claude.resolvedBinaryPath(searchPath: "/nonexistent:\(directory):/usr/bin") == directory + "/claude")
+        #expect(claude.resolvedBinaryPath(searchPath: "/nonexistent") == nil)
+        #expect(AgentCommand(AgentConfig(cli: .opencode)).resolvedBinaryPath(searchPath: directory) == nil)
+        // README.md is there but not executable.
+        #expect(AgentCommand.findExecutable("README.md", searchPath: directory) == nil)
+    }
+
+    @Test func availableWhenVersionSucceeds() throws {
+        let claude = AgentCommand(AgentConfig(cli: .claude))
+        try claude.verifyAvailable(searchPath: FakeAgentHarness.agentDirectory)
+    }
+
+    @Test func notFoundOnPath() {
+        #expect(throws: AgentError("Claude CLI not found on PATH. Install: https://docs.anthropic.com/en/docs/claude-code (No such file or directory)")) {
+            try AgentCommand(AgentConfig(cli: .claude)).verifyAvailable(searchPath: "/nonexistent")
+        }
+        #expect(throws: AgentError("OpenCode CLI not found on PATH. Install: https://github.com/opencode-ai/opencode (No such file or directory)")) {
+            try AgentCommand(AgentConfig(cli: .opencode)).verifyAvailable(searchPath: "/nonexistent")
+        }
+    }
+
+    @Test func versionFailure() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Self.writeScript(directory + "/opencode", "#!/bin/sh\nexit 1\n")
+        #expect(throws: AgentError("OpenCode CLI found but `opencode --version` failed")) {
+            try AgentCommand(AgentConfig(cli: .opencode)).verifyAvailable(searchPath: directory)
+        }
+    }
+
+    @Test func customCommandIsLookedUpNotRun() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let marker = directory + "/ran"
+        try Self.writeScript(directory + "/agent", "#!/bin/sh\ntouch '\(marker)'\nexit 1\n")
+        try AgentCommand(AgentConfig(cli: .command, command: ["agent"])).verifyAvailable(searchPath: directory)
+        try AgentCommand(AgentConfig(cli: .command, command: [directory + "/agent"])).verifyAvailable()
+        // Relative paths are relative to the root, the agent's working directory.
+        try AgentCommand(AgentConfig(cli: .command, command: ["./agent"])).verifyAvailable(root: directory)
+        #expect(!FileManager.default.fileExists(atPath: marker))
+    }
+
+    @Test func customCommandErrors() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(throws: AgentError("Agent command (missing-agent) not found on PATH. Check [agent] command in phase-golem.toml. (No such file or directory)")) {
+            try AgentCommand(AgentConfig(cli: .command, command: ["missing-agent"])).verifyAvailable(searchPath: directory)
+        }
+        #expect(throws: AgentError("Agent command (./missing) not found. Check [agent] command in phase-golem.toml. (\(directory)/missing: No such file or directory)")) {
+            try AgentCommand(AgentConfig(cli: .command, command: ["./missing"])).verifyAvailable(root: directory)
+        }
+        try Data("x".utf8).write(to: URL(fileURLWithPath: directory + "/plain"))
+        #expect(throws: AgentError("Agent command (./plain) is not an executable file. Check [agent] command in phase-golem.toml. (\(directory)/plain)")) {
+            try AgentCommand(AgentConfig(cli: .command, command: ["./plain"])).verifyAvailable(root: directory)
+        }
+    }
+
+    @Test func pathNormalization() {
+        #expect(AgentCommand.absolute("./.phase-golem/r.json", relativeTo: "/root/proj") == "/root/proj/.phase-golem/r.json")
+        #expect(AgentCommand.absolute("/abs/x", relativeTo: "/root") == "/abs/x")
+        #expect(AgentCommand.normalized("/a//b/./c/") == "/a/b/c")
+        #expect(AgentCommand.absolute("x", relativeTo: ".").hasPrefix("/"))
+    }
+
+    static func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pg-cmd-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func writeScript(_ path: String, _ text: String) throws {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+    }
+}

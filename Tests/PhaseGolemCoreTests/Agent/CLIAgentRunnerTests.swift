@@ -1,0 +1,312 @@
+import Foundation
+import Testing
+@testable import PhaseGolemCore
+
+/// The agent run sequence of behavior.md §11.2 against the scripted fake agent.
+@Suite("CLI agent runner")
+struct CLIAgentRunnerTests {
+    @Test func completeReturnsResultAndDeletesFile() async throws {
+        let harness = try FakeAgentHarness(script: "WRK-001 build complete All built\n")
+        defer { harness.remove() }
+        let (result, events) = await harness.run()
+        let phaseResult = try result.get()
+        #expect(phaseResult.itemID == "WRK-001" && phaseResult.phase == "build")
+        #expect(phaseResult.result == .phaseComplete && phaseResult.summary == "All built")
+        #expect(!FileManager.default.fileExists(atPath: harness.resultPath()))
+        #expect(events.warnings.isEmpty)
+        #expect(events.lines.contains(AgentOutputLine(stream: .stdout, text: "fake-agent: WRK-001 build attempt 1 starting")))
+        #expect(events.lines.contains(AgentOutputLine(stream: .stderr, text: "fake-agent: progress on stderr")))
+        let log = try String(contentsOfFile: harness.logPath(), encoding: .utf8)
+        #expect(log.contains("fake-agent: WRK-001 build attempt 1 starting\nfake-agent: working on it\n"))
+        #expect(log.contains("[stderr] fake-agent: progress on stderr\n"))
+        #expect(try String(contentsOfFile: harness.invocationLog, encoding: .utf8) == "WRK-001 build 1\n")
+        #expect(events.debugs.first == "[agent] Spawning subprocess...")
+        #expect(events.debugs.contains("[agent] Waiting (timeout=20s)..."))
+        #expect(harness.registry.registered.isEmpty)
+    }
+
+    @Test func missingResultFile() async throws {
+        let harness = try FakeAgentHarness(script: "* * noresult\n")
+        defer { harness.remove() }
+        let (result, _) = await harness.run()
+        #expect(FakeAgentHarness.errorText(result) == "Agent failed (zero exit): Result file not found: \(harness.resultPath())")
+    }
+
+    @Test func nonZeroExitWithoutResult() async throws {
+        let harness = try FakeAgentHarness(script: "* * exit 3\n")
+        defer { harness.remove() }
+        let (result, _) = await harness.run()
+        #expect(FakeAgentHarness.errorText(result) == "Agent failed (exit code 3): Result file not found: \(harness.resultPath())")
+    }
+
+    @Test func invalidJSONIsLeftInPlace() async throws {
+        let harness = try FakeAgentHarness(script: "* * invalidjson\n")
+        defer { harness.remove() }
+        let (result, _) = await harness.run()
+        let prefix = "Agent failed (zero exit): Failed to parse result JSON from \(harness.resultPath()): invalid JSON at line 1, column "
+        #expect(FakeAgentHarness.errorText(result)?.hasPrefix(prefix) == true)
+        #expect(FileManager.default.fileExists(atPath: harness.resultPath()))
+    }
+
+    @Test func validResultAfterNonZeroExitWarns() async throws {
+        let harness = try FakeAgentHarness(script: "* * complete-exit 4\n")
+        defer { harness.remove() }
+        let (result, events) = await harness.run()
+        #expect(try result.get().result == .phaseComplete)
+        #expect(events.warnings == ["Warning: Agent exited with non-zero status but produced valid result"])
+    }
+
+    @Test func staleResultFileIsRemovedWithWarning() async throws {
+        let harness = try FakeAgentHarness(script: "* * noresult\n")
+        defer { harness.remove() }
+        try Data(FakeAgentHarness.validResult.utf8).write(to: URL(fileURLWithPath: harness.resultPath()))
+        let (result, events) = await harness.run()
+        #expect(events.warnings == ["Warning: Stale result file found at \(harness.resultPath()), deleted"])
+        // Had the stale file survived, the run would have "succeeded" with it.
+        #expect(FakeAgentHarness.errorText(result) == "Agent failed (zero exit): Result file not found: \(harness.resultPath())")
+    }
+
+    @Test func attemptSpecificRules() async throws {
+        let harness = try FakeAgentHarness(script: "WRK-001 build#1 fail first try\nWRK-001 build subphase\n")
+        defer { harness.remove() }
+        let (first, _) = await harness.run(harness.request(attempt: 1))
+        let (second, _) = await harness.run(harness.request(attempt: 2))
+        #expect(try first.get().result == .failed && first.get().summary == "first try")
+        #expect(try second.get().result == .subphaseComplete)
+        #expect(try String(contentsOfFile: harness.invocationLog, encoding: .utf8) == "WRK-001 build 1\nWRK-001 build 2\n")
+    }
+
+    @Test func environmentVariables() async throws {
+        let harness = try FakeAgentHarness(script: "* * env\n")
+        defer { harness.remove() }
+        let (result, _) = await harness.run(harness.request(attempt: 2))
+        let lines = try result.get().summary.split(separator: "\n").map(String.init)
+        #expect(lines == [
+            "PHASE_GOLEM_ATTEMPT=2",
+            "PHASE_GOLEM_CHANGE_FOLDER=\(harness.root)/changes/WRK-001_title",
+            "PHASE_GOLEM_ITEM_ID=WRK-001",
+            "PHASE_GOLEM_PHASE=build",
+            "PHASE_GOLEM_RESULT_PATH=\(harness.resultPath())",
+            "PHASE_GOLEM_ROOT=\(harness.root)",
+        ])
+    }
+
+    @Test func workingDirectoryIsTheRoot() async throws {
+        let harness = try FakeAgentHarness(script: "* * pwd\n")
+        defer { harness.remove() }
+        let (result, _) = await harness.run()
+        let expected = URL(fileURLWithPath: harness.root).resolvingSymlinksInPath().path
+        #expect(try result.get().summary == expected)
+    }
+
+    @Test func timeoutKillsTheWholeProcessGroup() async throws {
+        let harness = try FakeAgentHarness(script: "* * forkignore\n")
+        defer { harness.remove() }
+        let (result, events) = await harness.run(harness.request(timeout: 0.5))
+        #expect(FakeAgentHarness.errorText(result) == "Agent timed out after 0.5 seconds")
+        let spawned = try #require(events.time(ofDebug: "[agent] Waiting (timeout=0.5s)..."))
+        let timedOut = try #require(events.time(ofDebug: "[agent] TIMEOUT after 0.5s — killing process group"))
+        #expect(timedOut - spawned >= .milliseconds(490) && timedOut - spawned < .seconds(2))
+        let pgid = try #require(events.spawnedPID)
+        let stubborn = try #require(events.lines.first { $0.text.hasPrefix("fake-agent: stubborn child ") })
+        let stubbornPID = try #require(pid_t(stubborn.text.dropFirst("fake-agent: stubborn child ".count)))
+        #expect(FakeAgentHarness.isGoneOrZombie(stubbornPID))
+        #expect(!ProcessGroupRegistry.isGroupAlive(pgid))
+        #expect(try FakeAgentHarness.liveMembers(ofGroup: pgid).isEmpty)
+        #expect(harness.registry.registered.isEmpty)
+    }
+
+    /// Ignored signals survive exec; phase-golem ignoring SIGTERM must not make agents immune to it.
+    @Test func agentsGetDefaultSignalDispositions() async throws {
+        let harness = try FakeAgentHarness(script: "* * sleep 30\n")
+        defer { harness.remove() }
+        let previous = signal(SIGTERM, SIG_IGN)
+        defer { signal(SIGTERM, previous) }
+        let runner = harness.runner()
+        let task = Task { await runner.run(harness.request(), onEvent: { _ in }) }
+        try await waitUntil { !harness.registry.registered.isEmpty }
+        // Long enough for SIGTERM to work, short enough not to slow the suite if it does not.
+        harness.registry.killAll(grace: .seconds(1))
+        // Died of SIGTERM (15), not of the SIGKILL (9) that follows the grace period.
+        #expect(FakeAgentHarness.errorText(await task.value)?.hasPrefix("Agent failed (signal 15): ") == true)
+    }
+
+    @Test func cancellationKillsTheAgent() async throws {
+        let harness = try FakeAgentHarness(script: "* * sleep 30\n")
+        defer { harness.remove() }
+        let recorder = EventRecorder()
+        let runner = harness.runner()
+        let request = harness.request()
+        let task = Task { await runner.run(request, onEvent: recorder.callback) }
+        try await waitUntil { !harness.registry.registered.isEmpty }
+        let cancelled = ContinuousClock.now
+        task.cancel()
+        let result = await task.value
+        #expect(FakeAgentHarness.errorText(result) == CLIAgentRunner.cancelledMessage)
+        let noticed = try #require(recorder.time(ofDebug: "[agent] Cancelled — killing process group"))
+        #expect(noticed - cancelled < .seconds(1))
+        let pgid = try #require(recorder.spawnedPID)
+        #expect(try FakeAgentHarness.liveMembers(ofGroup: pgid).isEmpty)
+        #expect(harness.registry.registered.isEmpty)
+    }
+
+    @Test func shutdownRequestedDuringRun() async throws {
+        let harness = try FakeAgentHarness(script: "* * complete\n")
+        defer { harness.remove() }
+        harness.shutdown.request()
+        let (result, _) = await harness.run()
+        #expect(FakeAgentHarness.errorText(result) == "Shutdown requested")
+    }
+
+    @Test func killAllStopsRunningAgents() async throws {
+        let harness = try FakeAgentHarness(script: "* * sleep 30\n")
+        defer { harness.remove() }
+        let runner = harness.runner()
+        let first = Task { await runner.run(harness.request("WRK-001"), onEvent: { _ in }) }
+        let second = Task { await runner.run(harness.request("WRK-002"), onEvent: { _ in }) }
+        try await waitUntil { harness.registry.registered.count == 2 }
+        let groups = harness.registry.registered
+        harness.registry.killAll(grace: .milliseconds(500))
+        #expect(harness.registry.registered.isEmpty)
+        #expect(FakeAgentHarness.errorText(await first.value)?.hasPrefix("Agent failed (signal 15): Result file not found: ") == true)
+        #expect(FakeAgentHarness.errorText(await second.value)?.hasPrefix("Agent failed (signal 15): Result file not found: ") == true)
+        for pgid in groups { #expect(!ProcessGroupRegistry.isGroupAlive(pgid)) }
+    }
+
+    @Test func killAllNowSendsSIGKILL() async throws {
+        let harness = try FakeAgentHarness(script: "* * sleep 30\n")
+        defer { harness.remove() }
+        let runner = harness.runner()
+        let task = Task { await runner.run(harness.request(), onEvent: { _ in }) }
+        try await waitUntil { !harness.registry.registered.isEmpty }
+        harness.registry.killAllNow()
+        #expect(harness.registry.registered.isEmpty)
+        #expect(FakeAgentHarness.errorText(await task.value)?.hasPrefix("Agent failed (signal 9): ") == true)
+    }
+
+    @Test func spawnFailure() async throws {
+        let harness = try FakeAgentHarness()
+        defer { harness.remove() }
+        let (result, _) = await harness.run(runner: harness.runner(command: [harness.root + "/no-such-agent"]))
+        #expect(FakeAgentHarness.errorText(result) == "Failed to spawn subprocess: No such file or directory")
+        #expect(harness.registry.registered.isEmpty)
+    }
+
+    @Test func hugeResultFile() async throws {
+        let harness = try FakeAgentHarness(script: "* * huge\n")
+        defer { harness.remove() }
+        let (result, _) = await harness.run()
+        #expect(try result.get().summary.utf8.count == 5_000_000)
+    }
+
+    @Test func floodIsLoggedInFullAndCoalesced() async throws {
+        let count = 200_000
+        let harness = try FakeAgentHarness(script: "* * flood \(count)\n")
+        defer { harness.remove() }
+        let (result, events) = await harness.run()
+        #expect(try result.get().summary == "Flooded \(count) lines")
+
+        let flood = events.lines.filter { $0.text.hasPrefix("flood line ") }
+        #expect(flood.count == count)
+        #expect(flood.first?.text == "flood line 1" && flood.last?.text == "flood line \(count)")
+        #expect(flood.enumerated().allSatisfy { $0.element.text == "flood line \($0.offset + 1)" })
+        #expect(events.batches.allSatisfy { $0.count <= 500 })
+        #expect(events.batches.count < count / 100)
+
+        let log = try Data(contentsOf: URL(fileURLWithPath: harness.logPath()))
+        let logLines = log.split(separator: UInt8(ascii: "\n")).filter { $0.starts(with: Array("flood line ".utf8)) }
+        #expect(logLines.count == count)
+        #expect(logLines.last.map { String(decoding: $0, as: UTF8.self) } == "flood line \(count)")
+    }
+
+    /// Output still in the pipes when the agent exits is read before the run ends.
+    @Test func outputWrittenJustBeforeExitIsKept() async throws {
+        let harness = try FakeAgentHarness(script: "* * burst 20000\n")
+        defer { harness.remove() }
+        let (result, events) = await harness.run()
+        _ = try result.get()
+        let burst = events.lines.filter { $0.text.hasPrefix("burst line ") }
+        #expect(burst.count == 20_000)
+        #expect(burst.last?.text == "burst line 20000")
+    }
+
+    @Test func overlongLineIsTruncatedForTheCallbackOnly() async throws {
+        let harness = try FakeAgentHarness(script: "* * longline 200000\n")
+        defer { harness.remove() }
+        let (result, events) = await harness.run()
+        _ = try result.get()
+        let long = try #require(events.lines.first { $0.text.hasPrefix("xxxx") })
+        // Checked piecewise: a failing comparison of the whole line would print 64 KiB.
+        let marker = " … [line truncated: 200000 bytes, in full in the log file]"
+        #expect(long.text.hasSuffix(marker))
+        #expect(long.text.utf8.count == 64 * 1024 + marker.utf8.count)
+        #expect(long.text.utf8.prefix(64 * 1024).allSatisfy { $0 == UInt8(ascii: "x") })
+        let log = try Data(contentsOf: URL(fileURLWithPath: harness.logPath()))
+        #expect(log.split(separator: UInt8(ascii: "\n")).contains(Data(repeating: UInt8(ascii: "x"), count: 200_000)))
+    }
+
+    @Test func hostileOutputIsRawInLogAndReplacedInCallback() async throws {
+        let harness = try FakeAgentHarness(script: "* * hostile\n")
+        defer { harness.remove() }
+        let (result, events) = await harness.run()
+        _ = try result.get()
+        let log = try Data(contentsOf: URL(fileURLWithPath: harness.logPath()))
+        #expect(log.range(of: Data("\u{1B}[2J\u{1B}[H".utf8)) != nil)
+        #expect(log.range(of: Data([0x69, 0x6E, 0x76, 0x61, 0x6C, 0x69, 0x64, 0x20, 0x75, 0x74, 0x66, 0x38, 0x3A, 0x20, 0xFF, 0xFE])) != nil)
+        #expect(log.range(of: Data("[stderr] no newline at the end\n".utf8)) != nil)
+
+        let invalid = try #require(events.lines.first { $0.text.hasPrefix("invalid utf8: ") })
+        #expect(invalid.text.contains("\u{FFFD}"))
+        #expect(invalid.text.hasSuffix(" end"))
+        #expect(events.lines.contains(AgentOutputLine(stream: .stderr, text: "no newline at the end")))
+        #expect(events.lines.contains { $0.text.contains("\u{1B}]52;") })
+    }
+
+    @Test func unwritableLogWarnsButRunSucceeds() async throws {
+        let harness = try FakeAgentHarness(script: "* * complete\n")
+        defer { harness.remove() }
+        // A file where the log directory should be.
+        try Data().write(to: URL(fileURLWithPath: harness.root + "/.phase-golem/logs"))
+        let (result, events) = await harness.run()
+        #expect(try result.get().result == .phaseComplete)
+        #expect(events.warnings.count == 1 && events.warnings[0].hasPrefix("Warning: Agent output is not saved: "))
+    }
+
+    @Test func readResultFileReasons() throws {
+        let harness = try FakeAgentHarness()
+        defer { harness.remove() }
+        #expect(throws: AgentError("Result file not found: \(harness.resultPath())")) {
+            try CLIAgentRunner.readResultFile(at: harness.resultPath())
+        }
+        try FileManager.default.createDirectory(atPath: harness.resultPath(), withIntermediateDirectories: true)
+        #expect(throws: AgentError("Failed to read result file \(harness.resultPath()): Is a directory")) {
+            try CLIAgentRunner.readResultFile(at: harness.resultPath())
+        }
+        let small = harness.root + "/small.json"
+        try Data(FakeAgentHarness.validResult.utf8).write(to: URL(fileURLWithPath: small))
+        #expect(throws: AgentError.self) { try CLIAgentRunner.readResultFile(at: small, maxBytes: 10) }
+        #expect(try CLIAgentRunner.readResultFile(at: small).itemID == "WRK-001")
+    }
+
+    @Test func secondsFormatting() {
+        #expect(CLIAgentRunner.formatSeconds(1800) == "1800")
+        #expect(CLIAgentRunner.formatSeconds(0.5) == "0.5")
+        #expect(CLIAgentRunner.formatSeconds(90.25) == "90.25")
+    }
+
+    /// Polls `condition` every 10 ms; the generous limit is for a busy machine, not the expected case.
+    func waitUntil(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !condition() {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("condition not met within 60 s")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+}
+
+extension FakeAgentHarness {
+    static let validResult = #"{"item_id": "WRK-001", "phase": "build", "result": "phase_complete", "summary": "stale"}"#
+}
