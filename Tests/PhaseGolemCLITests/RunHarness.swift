@@ -102,7 +102,8 @@ enum RunHarness {
     /// The summary block's lines, from `--- Run Summary ---` on.
     static func summaryLines(_ stderr: String) -> [String] {
         let lines = stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard let start = lines.lastIndex(of: "--- Run Summary ---") else { return [] }
-        return Array(lines[start...].prefix { !$0.isEmpty })
+        guard let start = lines.lastIndex(of: "--- Run Summary ---"),
+              let end = lines[start...].firstIndex(where: { $0.hasPrefix("Halt reason: ") }) else { return [] }
+        return Array(lines[start...end])
     }
 }

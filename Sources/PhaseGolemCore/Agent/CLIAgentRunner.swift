@@ -52,7 +52,7 @@ public struct CLIAgentRunner: AgentRunner {
     public static let cancelledMessage = "Agent run cancelled"
 
     private enum Ending {
-        case exited, timedOut, cancelled
+        case exited, timedOut, cancelled, shutdown
     }
 
     private func runBlocking(_ request: AgentRequest, cancellation: CancellationFlag,
@@ -87,15 +87,20 @@ public struct CLIAgentRunner: AgentRunner {
         defer { process.closePipes() }
 
         switch ending {
-        case .timedOut, .cancelled:
-            onEvent(.debug(ending == .timedOut ? "[agent] TIMEOUT after \(seconds)s — killing process group"
-                                               : "[agent] Cancelled — killing process group"))
+        case .timedOut, .cancelled, .shutdown:
+            let (debug, message): (String, String)
+            switch ending {
+            case .timedOut: (debug, message) = ("[agent] TIMEOUT after \(seconds)s — killing process group", "Agent timed out after \(seconds) seconds")
+            case .shutdown: (debug, message) = ("[agent] Shutdown requested — killing process group", "Shutdown requested")
+            default: (debug, message) = ("[agent] Cancelled — killing process group", Self.cancelledMessage)
+            }
+            onEvent(.debug(debug))
             ProcessGroupRegistry.killGroup(process.pid, grace: killGrace)
             _ = process.reap()
             pipes.drain(into: collector, for: .seconds(1))
             registry.unregister(process.pid)
             finish(collector, onEvent: onEvent)
-            return .failure(AgentError(ending == .timedOut ? "Agent timed out after \(seconds) seconds" : Self.cancelledMessage))
+            return .failure(AgentError(message))
         case .exited:
             pipes.drain(into: collector, for: .seconds(2))
             registry.unregister(process.pid)
@@ -116,6 +121,8 @@ public struct CLIAgentRunner: AgentRunner {
         let deadline = ContinuousClock.now + timeout
         while true {
             if cancellation.isSet { return .cancelled }
+            // A graceful shutdown stops the agent too (SIGTERM, grace, SIGKILL); state is then saved.
+            if shutdown.isRequested { return .shutdown }
             if process.hasExited() { return .exited }
             let now = ContinuousClock.now
             if now >= deadline { return .timedOut }

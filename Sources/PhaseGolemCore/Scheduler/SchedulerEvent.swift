@@ -43,20 +43,30 @@ public enum SchedulerEvent: Sendable {
 
 /// Publishes events to every subscriber, in order, never dropping one.
 public final class EventBus: Sendable {
-    private let subscribers = Locked<[AsyncStream<SchedulerEvent>.Continuation]>([])
+    private struct State {
+        var subscribers: [AsyncStream<SchedulerEvent>.Continuation] = []
+        var finished = false
+    }
+
+    private let state = Locked(State())
 
     public init() {}
 
-    /// A new stream of every event published from now on.
+    /// A new stream of every event published from now on (already ended if the bus is finished).
     public func subscribe() -> AsyncStream<SchedulerEvent> {
         let (stream, continuation) = AsyncStream<SchedulerEvent>.makeStream(bufferingPolicy: .unbounded)
-        subscribers.withLock { $0.append(continuation) }
+        let finished = state.withLock { state -> Bool in
+            if !state.finished { state.subscribers.append(continuation) }
+            return state.finished
+        }
+        if finished { continuation.finish() }
         return stream
     }
 
     public func publish(_ event: SchedulerEvent) {
-        for continuation in subscribers.withLock({ $0 }) {
-            continuation.yield(event)
+        // Yield under the lock so that concurrent publishers cannot reorder one subscriber's events.
+        state.withLock { state in
+            for continuation in state.subscribers { continuation.yield(event) }
         }
     }
 
@@ -72,8 +82,11 @@ public final class EventBus: Sendable {
 
     /// Ends every stream; subscribers see the end after the last event.
     public func finish() {
-        for continuation in subscribers.withLock({ $0 }) {
-            continuation.finish()
+        let subscribers = state.withLock { state -> [AsyncStream<SchedulerEvent>.Continuation] in
+            state.finished = true
+            defer { state.subscribers.removeAll() }
+            return state.subscribers
         }
+        for continuation in subscribers { continuation.finish() }
     }
 }

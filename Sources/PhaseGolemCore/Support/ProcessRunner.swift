@@ -36,8 +36,8 @@ public enum ProcessRunner {
                            environment: [String: String]? = nil) throws(SpawnFailure) -> Output {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
-        guard pipe(&outPipe) == 0 else { throw SpawnFailure(program: program, errno: errno) }
-        guard pipe(&errPipe) == 0 else {
+        guard pg_pipe_cloexec(&outPipe) == 0 else { throw SpawnFailure(program: program, errno: errno) }
+        guard pg_pipe_cloexec(&errPipe) == 0 else {
             let code = errno
             close(outPipe[0]); close(outPipe[1])
             throw SpawnFailure(program: program, errno: code)

@@ -67,7 +67,9 @@ struct RunCommand: AsyncParsableCommand {
         let shutdown = ShutdownFlag()
         let registry = ProcessGroupRegistry()
         let printer = PlainPrinter(level: level)
-        let printing = Task { await printer.consume(events.subscribe()) }
+        // Subscribe before anything is published: a stream only sees events after it exists.
+        let stream = events.subscribe()
+        let printing = Task { await printer.consume(stream) }
         let signals = SignalMonitor(shutdown: shutdown, registry: registry, events: events)
         let session = RunSession(options: options, events: events, shutdown: shutdown, registry: registry) { agent in
             CLIAgentRunner(config: agent, registry: registry, shutdown: shutdown, echoToStderr: false)
