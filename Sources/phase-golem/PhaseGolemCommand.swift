@@ -26,6 +26,7 @@ struct PhaseGolemCommand: AsyncParsableCommand {
             AdvanceCommand.self,
             UnblockCommand.self,
             RunCommand.self,
+            TriageCommand.self,
         ]
     )
 }

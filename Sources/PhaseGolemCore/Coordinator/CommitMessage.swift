@@ -61,6 +61,9 @@ public enum CommitMessage {
     /// The commit of leftover store changes that `run` and `triage` make instead of refusing (D4).
     public static let preRun = "[phase-golem] Save task state before run"
 
+    /// The end of the standalone `triage` command: its routing, committed (D4).
+    public static let afterTriage = "[phase-golem] Save task state after triage"
+
     private static func hasSummary(_ summary: String?) -> Bool {
         guard let summary else { return false }
         return !summary.allSatisfy { $0.isWhitespace }

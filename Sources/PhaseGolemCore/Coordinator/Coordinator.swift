@@ -210,15 +210,30 @@ public actor Coordinator {
     /// The final commit: whatever state is left uncommitted, so every run leaves a clean tree (D4).
     public func haltCommit(reason: HaltReason) {
         do {
-            let dirty = try git.porcelainStatus(paths: Self.statePaths)
-            guard !dirty.isEmpty else { return }
-            try stageState()
-            if let sha = try git.commitStaged(message: CommitMessage.halt(reason: reason.rawValue)) {
+            if let sha = try commitStateIfDirty(message: CommitMessage.halt(reason: reason.rawValue)) {
                 events.info("Committed task state on halt: \(sha)")
             }
         } catch {
             events.warn("Shutdown commit skipped: \(error)")
         }
+    }
+
+    /// Commits the store and worklog if they changed (the end of `triage`, D4).
+    public func commitState(message: String) {
+        do {
+            if let sha = try commitStateIfDirty(message: message) {
+                events.info("Committed task state: \(sha)")
+            }
+        } catch {
+            events.warn("Warning: task state not committed: \(error)")
+        }
+    }
+
+    private func commitStateIfDirty(message: String) throws -> String? {
+        let dirty = try git.porcelainStatus(paths: Self.statePaths)
+        guard !dirty.isEmpty else { return nil }
+        try stageState()
+        return try git.commitStaged(message: message)
     }
 
     /// The store files and the worklog: what phase-golem itself writes.

@@ -61,34 +61,8 @@ public final class RunSession: @unchecked Sendable {
     /// Steps 2–14 of the startup: lock, git, config, agent, targets, filter, preflight.
     /// Throws the first fatal problem; preflight errors are returned for display.
     public func prepare() throws -> PreparedRun {
-        events.info("--- Phase Golem ---")
-        events.info("")
-        events.info("[pre] Acquiring lock...")
-        do {
-            lock = try RuntimeLock(root: root)
-        } catch {
-            throw OperationError(error.description)
-        }
-        cleanStaleResults(tag: "pre")
-
-        events.info("[pre] Checking git preconditions...")
-        try GitPreconditions(root: root, events: events).check()
-
-        let loaded = try ConfigLoader.load(root: root, explicitPath: options.configPath)
+        let (loaded, agentDescription) = try startup()
         let config = loaded.config
-        let agent = AgentCommand(config.agent)
-        events.info("[pre] Verifying \(agent.displayName)...")
-        try agent.verifyAvailable(root: root)
-        let model = config.agent.model ?? "default"
-        let agentDescription = "\(agent.displayName) (model: \(model))"
-        events.info("[config] Agent: \(agentDescription)")
-        if config.agent.cli == .opencode { events.info("[config] Note: OpenCode CLI support is experimental.") }
-        if let path = agent.resolvedBinaryPath(root: root) {
-            events.info("[config] Binary: \(path)")
-        } else {
-            events.warn("[config] Could not resolve binary path for \(agent.program)")
-        }
-
         let items: [StoreItem]
         do {
             items = try TaskStore(root: root).loadActive().items
@@ -121,6 +95,77 @@ public final class RunSession: @unchecked Sendable {
         }
         return PreparedRun(params: params, loaded: loaded, items: items, preflightErrors: preflightErrors,
                            agentDescription: agentDescription)
+    }
+
+    /// What `run` and `triage` share: header, runtime lock, stale results, git, config, agent.
+    private func startup() throws -> (LoadedConfig, String) {
+        events.info("--- Phase Golem ---")
+        events.info("")
+        events.info("[pre] Acquiring lock...")
+        do {
+            lock = try RuntimeLock(root: root)
+        } catch {
+            throw OperationError(error.description)
+        }
+        cleanStaleResults(tag: "pre")
+
+        events.info("[pre] Checking git preconditions...")
+        try GitPreconditions(root: root, events: events).check()
+
+        let loaded = try ConfigLoader.load(root: root, explicitPath: options.configPath)
+        let config = loaded.config
+        let agent = AgentCommand(config.agent)
+        events.info("[pre] Verifying \(agent.displayName)...")
+        try agent.verifyAvailable(root: root)
+        let model = config.agent.model ?? "default"
+        let agentDescription = "\(agent.displayName) (model: \(model))"
+        events.info("[config] Agent: \(agentDescription)")
+        if config.agent.cli == .opencode { events.info("[config] Note: OpenCode CLI support is experimental.") }
+        if let path = agent.resolvedBinaryPath(root: root) {
+            events.info("[config] Binary: \(path)")
+        } else {
+            events.warn("[config] Could not resolve binary path for \(agent.program)")
+        }
+        return (loaded, agentDescription)
+    }
+
+    /// The standalone `triage` command (behavior.md §16.2): every New item once, no retries,
+    /// routing applied and committed (D4). Returns how many items were triaged.
+    public func triage() async throws -> Int {
+        let (loaded, agentDescription) = try startup()
+        let store = TaskStore(root: root)
+        let coordinator = Coordinator(store: store, prefix: loaded.config.project.prefix, events: events)
+        let context = RunContext(
+            coordinator: coordinator, runner: makeRunner(loaded.config.agent), loaded: loaded, root: root, events: events,
+            shutdown: shutdown, logDirectory: FileIO.join(FileIO.join(RuntimeLock.directory(root: root), "logs"), Self.runID()),
+            agentDescription: agentDescription)
+        let executor = PhaseExecutor(context: context)
+        var triaged = 0
+        for item in try await coordinator.snapshot() where item.pgStatus == .new {
+            if shutdown.isRequested { break }
+            events.info("[\(item.id)][TRIAGE] Starting triage")
+            let backlog = try await coordinator.snapshot()
+            switch await executor.triage(item: item, backlog: backlog) {
+            case .success(let result):
+                try await coordinator.completePhase(itemID: item.id, phase: "triage", commitSummary: result.commitSummary, immediate: true)
+                if let current = try await coordinator.snapshot().first(where: { $0.id == item.id }) {
+                    let plan = TriageRouting.plan(item: current, result: result, pipelines: loaded.config.pipelines)
+                    if !plan.isEmpty { try await coordinator.apply(item.id, plan) }
+                }
+                events.info("[\(item.id)][TRIAGE] Result: \(result.result.debugName) -- \(result.summary)")
+                triaged += 1
+            case .failed(let error):
+                events.error("[\(item.id)][TRIAGE] Failed: \(error)")
+            case .cancelled:
+                events.info("[\(item.id)][TRIAGE] Cancelled: shutdown requested")
+            case .blocked, .subphaseComplete:
+                break
+            }
+        }
+        registry.killAll()
+        await coordinator.commitState(message: CommitMessage.afterTriage)
+        events.info("Triaged \(triaged) item(s)")
+        return triaged
     }
 
     /// Steps 15–19: run the scheduler, stop the agents, commit what is left, clean up.

@@ -63,28 +63,15 @@ struct RunCommand: AsyncParsableCommand {
         let options = RunOptions(
             root: global.root, configPath: global.config, targets: targets, only: only, cap: cap,
             autoAdvance: autoAdvance ? true : (noAutoAdvance ? false : nil))
-        let events = EventBus()
-        let shutdown = ShutdownFlag()
-        let registry = ProcessGroupRegistry()
-        let printer = PlainPrinter(level: level)
-        // Subscribe before anything is published: a stream only sees events after it exists.
-        let stream = events.subscribe()
-        let printing = Task { await printer.consume(stream) }
-        let signals = SignalMonitor(shutdown: shutdown, registry: registry, events: events)
-        let session = RunSession(options: options, events: events, shutdown: shutdown, registry: registry) { agent in
-            CLIAgentRunner(config: agent, registry: registry, shutdown: shutdown, echoToStderr: false)
-        }
+        let plumbing = SessionPlumbing(options: options, level: level)
         let outcome: Result<RunSummary, any Error>
         do {
-            let prepared = try session.prepare()
-            outcome = .success(try await session.execute(prepared))
+            let prepared = try plumbing.session.prepare()
+            outcome = .success(try await plumbing.session.execute(prepared))
         } catch {
             outcome = .failure(error)
         }
-        session.finish()
-        events.finish()
-        await printing.value
-        signals.stop()
+        await plumbing.finish()
 
         let summary: RunSummary
         switch outcome {

@@ -1,0 +1,184 @@
+import Foundation
+import Testing
+import PhaseGolemCore
+
+/// Agent misbehaviour, signals, locks, the triage command and machine-readable output.
+@Suite("run: edges", .serialized)
+struct RunEdgeTests {
+    static let id = "WRK-00001"
+
+    static func oneItem(phase: String = "review", config: String = RunHarness.config()) throws -> String {
+        try RunHarness.project(items: [RunHarness.item(id, "Only item", status: .inProgress, phase: phase, pool: .main)], config: config)
+    }
+
+    @Test("agent errors are retried with the failure as context; the last one blocks with the original's text")
+    func retries() throws {
+        let root = try Self.oneItem(config: RunHarness.config(maxRetries: 2))
+        defer { CLIHarness.remove(root) }
+        let result = try RunHarness.run([], in: root, script: ["\(Self.id) review#1 invalidjson", "\(Self.id) review#2 exit 3", "\(Self.id) review noresult"])
+        #expect(RunHarness.agentLog(root) == ["\(Self.id) review 1", "\(Self.id) review 2", "\(Self.id) review 3"])
+        #expect(result.stderr.contains("[\(Self.id)][REVIEW] Agent error (attempt 1/3): Agent failed (zero exit): Failed to parse result JSON from"))
+        #expect(result.stderr.contains("[\(Self.id)][REVIEW] Agent error (attempt 2/3): Agent failed (exit code 3): Result file not found: "))
+        let reason = try #require(try RunHarness.active(root)[Self.id]?.blockedReason)
+        #expect(reason.hasPrefix("Phase review failed after 3 attempts. Last error: Agent failed (zero exit): Result file not found: "))
+        #expect(result.status == 1)
+    }
+
+    @Test("a result for another item is an identity mismatch, not retried")
+    func identityMismatch() throws {
+        let root = try Self.oneItem(config: RunHarness.config(maxRetries: 2))
+        defer { CLIHarness.remove(root) }
+        _ = try RunHarness.run([], in: root, script: ["\(Self.id) review wrongid"])
+        #expect(RunHarness.agentLog(root).count == 1)
+        #expect(try RunHarness.active(root)[Self.id]?.blockedReason == "Result identity mismatch: item_id: expected '\(Self.id)', got 'WRONG-999'")
+    }
+
+    @Test("subphase_complete commits and runs the same phase again")
+    func subphase() throws {
+        let root = try Self.oneItem(phase: "build")
+        defer { CLIHarness.remove(root) }
+        let result = try RunHarness.run(["--cap", "2"], in: root, script: ["\(Self.id) build subphase-once Half done"])
+        #expect(result.stderr.contains("[\(Self.id)][BUILD] Result: SUBPHASE_COMPLETE — Half done\n"))
+        #expect(RunHarness.agentLog(root) == ["\(Self.id) build 1", "\(Self.id) build 1"])
+        #expect(try RunHarness.active(root)[Self.id]?.phase == "review")
+    }
+
+    @Test("--summary-json writes the summary with block reasons and the exit code")
+    func summaryJSON() throws {
+        let root = try RunHarness.project(items: [
+            RunHarness.item("WRK-0000a", status: .inProgress, phase: "review", pool: .main, created: 1),
+            RunHarness.item("WRK-0000b", status: .inProgress, phase: "review", pool: .main, created: 2),
+        ])
+        defer { CLIHarness.remove(root) }
+        let path = root + "/.git/summary.json"
+        let result = try RunHarness.run(["--target", "WRK-0000a", "--target", "WRK-0000b", "--auto-advance", "--summary-json", path], in: root,
+                                        script: ["WRK-0000a review block Needs legal review"])
+        #expect(result.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: CLIHarness.read(path)) as? [String: Any])
+        #expect(json["completed"] as? [String] == ["WRK-0000b"])
+        let blocked = try #require(json["blocked"] as? [[String: Any]])
+        #expect(blocked.first?["id"] as? String == "WRK-0000a")
+        #expect(blocked.first?["reason"] as? String == "Needs legal review")
+        #expect(json["halt_reason"] as? String == "TargetCompleted")
+        #expect(json["exit_code"] as? Int == 0)
+        #expect(json["phases_executed"] as? Int == 2)
+    }
+
+    @Test("another instance holding the runtime lock: a clear error naming its PID, nothing run")
+    func runtimeLockHeld() throws {
+        let root = try Self.oneItem()
+        defer { CLIHarness.remove(root) }
+        let lock = try RuntimeLock(root: root)
+        let result = try RunHarness.run([], in: root)
+        withExtendedLifetime(lock) {}
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("Error: Another phase-golem instance is running (PID \(getpid()))"))
+        #expect(RunHarness.agentLog(root).isEmpty)
+    }
+
+    @Test("a missing agent program fails before anything runs, saying what to do")
+    func missingAgent() throws {
+        let config = RunHarness.config().replacingOccurrences(of: RunHarness.fakeAgent, with: "/nonexistent/agent")
+        let root = try Self.oneItem(config: config)
+        defer { CLIHarness.remove(root) }
+        let result = try RunHarness.run([], in: root)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("Error: Agent command (/nonexistent/agent) not found"))
+    }
+
+    static func startRun(_ root: String, script: String, marker: String = "pg-signal-\(UUID().uuidString.prefix(8))") throws -> (Process, Pipe) {
+        let scriptPath = root + "/.git/fake-agent-script"
+        try CLIHarness.write(script, to: scriptPath)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLIHarness.binary)
+        process.arguments = ["run"]
+        process.currentDirectoryURL = URL(fileURLWithPath: root)
+        var env = ProcessInfo.processInfo.environment
+        env["FAKE_AGENT_SCRIPT"] = scriptPath
+        env["FAKE_AGENT_LOG"] = root + "/.git/fake-agent-log"
+        env["FAKE_AGENT_MARKER"] = marker
+        process.environment = env
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(10)
+        while RunHarness.agentLog(root).isEmpty && Date() < deadline { usleep(50_000) }
+        usleep(300_000)
+        return (process, pipe)
+    }
+
+    @Test("SIGHUP is a graceful shutdown too (D10)")
+    func sighup() throws {
+        let root = try Self.oneItem()
+        defer { CLIHarness.remove(root) }
+        let (process, pipe) = try Self.startRun(root, script: "\(Self.id) review sleep 30\n")
+        kill(process.processIdentifier, SIGHUP)
+        process.waitUntilExit()
+        let stderr = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(stderr.contains("Received SIGHUP"))
+        #expect(RunHarness.summaryLines(stderr).last == "Halt reason: ShutdownRequested")
+        #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
+    }
+
+    @Test("a second SIGINT kills an agent that ignores SIGTERM at once, and state is still saved")
+    func doubleInterrupt() throws {
+        let root = try Self.oneItem()
+        defer { CLIHarness.remove(root) }
+        let marker = "pg-double-\(UUID().uuidString.prefix(8))"
+        let (process, pipe) = try Self.startRun(root, script: "\(Self.id) review forkignore\n", marker: marker)
+        let start = Date()
+        kill(process.processIdentifier, SIGINT)
+        usleep(300_000)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        let elapsed = Date().timeIntervalSince(start)
+        let stderr = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(stderr.contains("Second interrupt: killing agent processes now."))
+        // Without the second interrupt the stubborn child would hold the run for the 5 s grace period.
+        #expect(elapsed < 4, "took \(elapsed) s")
+        #expect(RunHarness.summaryLines(stderr).last == "Halt reason: ShutdownRequested")
+        #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
+        let ps = try ProcessRunner.run("ps", ["-eo", "stat,args"])
+        let survivors = ps.stdoutText.split(separator: "\n").filter { $0.contains(marker) && !$0.hasPrefix("Z") }
+        #expect(survivors.isEmpty, "\(survivors)")
+    }
+
+    @Test("triage command: routes every New item, commits the routing, leaves a failed one New")
+    func triageCommand() throws {
+        let root = try RunHarness.project(items: [
+            RunHarness.item("WRK-0000a", "Small fix", status: .new, created: 1),
+            RunHarness.item("WRK-0000b", "Unclear idea", status: .new, created: 2),
+        ])
+        defer { CLIHarness.remove(root) }
+        let scriptPath = root + "/.git/fake-agent-script"
+        try CLIHarness.write("WRK-0000a triage triage small\nWRK-0000b triage exit 4\n", to: scriptPath)
+        let result = try CLIHarness.run(["triage"], in: root, environment: ["FAKE_AGENT_SCRIPT": scriptPath])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("[WRK-0000a][TRIAGE] Result: PhaseComplete -- Triaged as small\n"))
+        #expect(result.stderr.contains("[WRK-0000b][TRIAGE] Failed: Agent failed (exit code 4)"))
+        #expect(result.stderr.contains("Triaged 1 item(s)\n"))
+        let items = try RunHarness.active(root)
+        #expect(items["WRK-0000a"]?.pgStatus == .ready)
+        #expect(items["WRK-0000b"]?.pgStatus == .new)
+        #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
+    }
+
+    @Test("the active store a run leaves is canonical: every line as task-golem would write it")
+    func canonicalStore() throws {
+        let root = try RunHarness.project(items: [
+            RunHarness.item("WRK-0000a", status: .inProgress, phase: "prd", pool: .main, created: 1),
+            RunHarness.item("WRK-0000b", status: .new, created: 2),
+        ])
+        defer { CLIHarness.remove(root) }
+        _ = try RunHarness.run(["--cap", "3"], in: root, script: ["WRK-0000b triage triage medium"])
+        let bytes = try [UInt8](CLIHarness.read(root + "/.task-golem/tasks.jsonl"))
+        let contents = try StoreFileFormat.parse(bytes, path: "tasks.jsonl", strict: true)
+        #expect(!contents.items.isEmpty)
+        #expect(StoreFileFormat.serialize(contents.items.map { item in
+            var copy = item
+            copy.title = item.title  // unchanged value, but forces canonical re-serialization
+            return copy
+        }, dialect: .v01) == bytes)
+    }
+}
