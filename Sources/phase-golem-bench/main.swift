@@ -147,6 +147,8 @@ if let index = arguments.firstIndex(of: "--runs"), index + 1 < arguments.count, 
 switch arguments.first {
 case "store":
     Bench.storeBenchmark(runs: runs)
+case "run":
+    RunBenchmark.runBenchmark()
 case "generate":
     // Leaves a store behind for profiling: phase-golem-bench generate COUNT DIR
     guard arguments.count >= 3, let count = Int(arguments[1]) else {
@@ -160,6 +162,6 @@ case "generate":
         Bench.fail("\(error)")
     }
 default:
-    Logger.writeLine("usage: phase-golem-bench store [--runs N] | generate COUNT DIR [BLOCKED]", to: 2)
+    Logger.writeLine("usage: phase-golem-bench store [--runs N] | run | generate COUNT DIR [BLOCKED]", to: 2)
     exit(2)
 }

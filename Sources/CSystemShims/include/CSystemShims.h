@@ -15,4 +15,8 @@ int pg_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int 
    thread between pipe() and fcntl() cannot inherit them. */
 int pg_pipe_cloexec(int fds[2]);
 
+/* A file descriptor that becomes readable when the process exits (Linux 5.3+), so a
+   parent can wait for exit and output in one poll(2); -1 where unavailable. */
+int pg_pidfd_open(int pid);
+
 #endif

@@ -10,9 +10,13 @@ struct AgentOutputPipes {
     private var fds: [(fd: Int32, stream: AgentOutputLine.Stream, open: Bool)]
     /// One reusable read buffer: memory does not grow with the amount of output.
     private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+    /// Readable once the agent has exited (a pidfd), or -1: lets one poll wake on exit too,
+    /// instead of sleeping in slices until the exit is noticed.
+    private let exitFD: Int32
 
-    init(stdoutFD: Int32, stderrFD: Int32) {
+    init(stdoutFD: Int32, stderrFD: Int32, exitFD: Int32 = -1) {
         fds = [(stdoutFD, .stdout, true), (stderrFD, .stderr, true)]
+        self.exitFD = exitFD
     }
 
     var anyOpen: Bool { fds.contains { $0.open } }
@@ -22,16 +26,18 @@ struct AgentOutputPipes {
     /// Returns whether anything was ready. With both pipes at end of file it just sleeps,
     /// so callers can use it as their loop's only wait.
     @discardableResult
-    mutating func pump(into collector: AgentOutputCollector, waitingAtMost wait: Duration) -> Bool {
+    mutating func pump(into collector: AgentOutputCollector, waitingAtMost wait: Duration, watchExit: Bool = true) -> Bool {
         let openIndices = fds.indices.filter { fds[$0].open }
-        guard !openIndices.isEmpty else {
+        let exitFD = watchExit ? self.exitFD : -1
+        guard !openIndices.isEmpty || exitFD >= 0 else {
             ProcessGroupRegistry.sleep(wait)
             return false
         }
         var entries = openIndices.map { pollfd(fd: fds[$0].fd, events: Int16(POLLIN), revents: 0) }
+        if exitFD >= 0 { entries.append(pollfd(fd: exitFD, events: Int16(POLLIN), revents: 0)) }
         let ready = poll(&entries, nfds_t(entries.count), Self.milliseconds(wait))
         guard ready > 0 else { return false }
-        for (slot, entry) in entries.enumerated() where entry.revents != 0 {
+        for (slot, entry) in entries.enumerated() where entry.revents != 0 && slot < openIndices.count {
             read(fdAt: openIndices[slot], into: collector)
         }
         return true
@@ -44,7 +50,7 @@ struct AgentOutputPipes {
     mutating func drain(into collector: AgentOutputCollector, for limit: Duration) {
         let end = ContinuousClock.now + limit
         while anyOpen, ContinuousClock.now < end {
-            guard pump(into: collector, waitingAtMost: .milliseconds(10)) else { return }
+            guard pump(into: collector, waitingAtMost: .milliseconds(10), watchExit: false) else { return }
             collector.flushIfDue()
         }
     }

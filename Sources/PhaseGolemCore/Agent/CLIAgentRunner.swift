@@ -1,3 +1,4 @@
+import CSystemShims
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -82,7 +83,9 @@ public struct CLIAgentRunner: AgentRunner {
         let seconds = Self.formatSeconds(request.timeoutSeconds)
         onEvent(.debug("[agent] Waiting (timeout=\(seconds)s)..."))
 
-        var pipes = AgentOutputPipes(stdoutFD: process.stdoutFD, stderrFD: process.stderrFD)
+        let exitFD = pg_pidfd_open(process.pid)
+        defer { if exitFD >= 0 { close(exitFD) } }
+        var pipes = AgentOutputPipes(stdoutFD: process.stdoutFD, stderrFD: process.stderrFD, exitFD: exitFD)
         let ending = supervise(process, &pipes, collector, timeout: Self.duration(request.timeoutSeconds), cancellation: cancellation)
         defer { process.closePipes() }
 

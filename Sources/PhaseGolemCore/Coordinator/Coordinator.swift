@@ -13,6 +13,10 @@ public actor Coordinator {
     public let prefix: String
     private let events: EventBus
     private var pendingBatch: [CommitMessage.PendingPhase] = []
+    /// A phase output whose staging was left to the batch commit (nothing else was running).
+    private var stageAllAtBatch = false
+    /// The last parse of `tasks.jsonl`, reused while the file is unchanged.
+    private var cache: CachedContents?
 
     /// Attempts of a store operation that hit a held lock, 1 s apart (behavior.md §13.1).
     static let storeAttempts = 3
@@ -28,7 +32,7 @@ public actor Coordinator {
 
     /// The active items, read without the lock.
     public func snapshot() throws(StoreError) -> [StoreItem] {
-        try store.loadActive().items
+        try store.loadActive(cache: &cache).items
     }
 
     /// Every archived id (a dependency on one of them is met).
@@ -53,7 +57,7 @@ public actor Coordinator {
         var attempt = 1
         while true {
             do {
-                return try store.update(body)
+                return try store.update(cache: &cache, body)
             } catch let error as StoreError where error.isRetryable && attempt < Self.storeAttempts {
                 events.warn("Store operation failed (attempt \(attempt)/\(Self.storeAttempts)): \(error)")
                 attempt += 1
@@ -74,6 +78,11 @@ public actor Coordinator {
         }
         for warning in warnings { events.warn(warning) }
         return item
+    }
+
+    /// Runs `body` inside one locked read-modify-write: several changes, one file write.
+    public func transaction<T: Sendable>(_ body: @Sendable (inout StoreTransaction) throws -> T) throws -> T {
+        try withStore(body)
     }
 
     /// Records the commit a phase started from (`x-pg-last-phase-commit`).
@@ -175,13 +184,22 @@ public actor Coordinator {
 
     /// Stages the phase's output (every dirty path, whoever wrote it) and commits it now
     /// (destructive or immediate) or with the next batch.
-    public func completePhase(itemID: String, phase: String, commitSummary: String?, immediate: Bool) throws {
+    ///
+    /// - Parameter othersRunning: whether other agents are still working. When none are, staging
+    ///   is left to the batch commit, which then stages everything in one `git add -A`: the same
+    ///   files, one git process fewer per phase.
+    public func completePhase(itemID: String, phase: String, commitSummary: String?, immediate: Bool, othersRunning: Bool = true) throws {
+        let entry = CommitMessage.PendingPhase(itemID: itemID, phase: phase, summary: commitSummary)
+        if !immediate && !othersRunning {
+            pendingBatch.append(entry)
+            stageAllAtBatch = true
+            return
+        }
         do {
             try git.run(["add", "-A"])
         } catch {
             throw OperationError("Failed to stage phase output: \(error)")
         }
-        let entry = CommitMessage.PendingPhase(itemID: itemID, phase: phase, summary: commitSummary)
         guard immediate else {
             pendingBatch.append(entry)
             return
@@ -196,9 +214,14 @@ public actor Coordinator {
     /// Commits the pending non-destructive phase outputs, with the store and worklog changes.
     public func batchCommit() throws {
         guard !pendingBatch.isEmpty else { return }
-        try stageState()
+        if stageAllAtBatch {
+            try git.run(["add", "-A"])
+        } else {
+            try stageState()
+        }
         _ = try git.commitStaged(message: CommitMessage.batch(pendingBatch))
         pendingBatch.removeAll()
+        stageAllAtBatch = false
     }
 
     /// D9: the blocked target's state in a commit of its own before the run moves on.

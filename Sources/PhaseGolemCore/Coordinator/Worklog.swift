@@ -51,6 +51,7 @@ public enum Worklog {
     ) throws(FileIO.Failure) {
         try FileIO.makeDirectories(directory)
         let text = entry(timestamp: now, itemID: itemID, title: title, phase: phase, outcome: outcome, summary: summary)
-        try FileIO.append(filePath(directory: directory, timestamp: now), Array(text.utf8))
+        // A human log, committed to git right after: no fsync on every entry.
+        try FileIO.append(filePath(directory: directory, timestamp: now), Array(text.utf8), durable: false)
     }
 }

@@ -67,7 +67,16 @@ public struct PhaseExecutor: Sendable {
         self.context = context
     }
 
-    public func execute(item: StoreItem, phase: PhaseConfig, previousSummary: String?) async -> PhaseOutcome {
+    /// Runs the phase; returns how it ended and the commit it started from, which the caller
+    /// stores as `x-pg-last-phase-commit` in the same write as the outcome (one store write per
+    /// phase instead of two; the original wrote it at the start).
+    public func execute(item: StoreItem, phase: PhaseConfig, previousSummary: String?) async -> (PhaseOutcome, String?) {
+        var startSHA: String?
+        let outcome = await run(item: item, phase: phase, previousSummary: previousSummary, startSHA: &startSHA)
+        return (outcome, startSHA)
+    }
+
+    private func run(item: StoreItem, phase: PhaseConfig, previousSummary: String?, startSHA: inout String?) async -> PhaseOutcome {
         let tag = "[\(item.id)][\(phase.name.uppercased())]"
         let events = context.events
         let coordinator = context.coordinator
@@ -86,18 +95,12 @@ public struct PhaseExecutor: Sendable {
             }
         }
 
-        let head: String
         do {
-            head = try await coordinator.headSHA()
+            startSHA = try await coordinator.headSHA()
         } catch {
             return .failed("Failed to get HEAD SHA: \(error)")
         }
-        let current: StoreItem
-        do {
-            current = try await coordinator.recordPhaseStart(item.id, sha: head)
-        } catch {
-            return .failed("Failed to record phase start: \(error)")
-        }
+        let current = item
 
         let resultPath = context.resultPath(itemID: item.id, phase: phase.name)
         let changeFolder: String

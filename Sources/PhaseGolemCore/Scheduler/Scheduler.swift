@@ -28,6 +28,8 @@ public final class Scheduler {
         var phase: String
         var isTriage: Bool
         var outcome: PhaseOutcome
+        /// HEAD when the phase started, stored with the outcome as `x-pg-last-phase-commit`.
+        var startSHA: String? = nil
     }
 
     public init(params: RunParams, context: RunContext) {
@@ -154,8 +156,8 @@ public final class Scheduler {
                         guard let phase = pipeline.phase(named: phaseName) else {
                             return Completion(itemID: id, phase: phaseName, isTriage: false, outcome: .failed("Phase '\(phaseName)' not found in pipeline"))
                         }
-                        let outcome = await executor.execute(item: item, phase: phase, previousSummary: previous)
-                        return Completion(itemID: id, phase: phaseName, isTriage: false, outcome: outcome)
+                        let (outcome, startSHA) = await executor.execute(item: item, phase: phase, previousSummary: previous)
+                        return Completion(itemID: id, phase: phaseName, isTriage: false, outcome: outcome, startSHA: startSHA)
                     }
                 }
             }
@@ -313,22 +315,23 @@ public final class Scheduler {
 
     private func handle(_ completion: Completion) async throws {
         let id = completion.itemID
+        let anchor: [ItemUpdate] = completion.startSHA.map { [.setLastPhaseCommit($0)] } ?? []
         switch completion.outcome {
         case .success(let result) where completion.isTriage && result.phase == "triage":
             try await handleTriage(id, result)
         case .success(let result):
-            try await handleSuccess(id, result)
+            try await handleSuccess(id, result, startSHA: completion.startSHA)
         case .subphaseComplete(let result):
-            try await handleSubphase(id, result)
+            try await handleSubphase(id, result, startSHA: completion.startSHA)
         case .failed(let reason):
             events.info("[\(id)] Phase failed: \(reason)")
             events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .failed, detail: reason))
-            await block(id, reason: reason, phase: completion.phase, outcome: .failed)
+            await block(id, reason: reason, outcome: .failed, anchor: anchor)
             setBreaker(consecutiveExhaustions + 1)
         case .blocked(let reason):
             events.info("[\(id)] Phase blocked: \(reason)")
             events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .blocked, detail: reason))
-            await block(id, reason: reason, phase: completion.phase, outcome: .blocked)
+            await block(id, reason: reason, outcome: .blocked, anchor: anchor)
             setBreaker(0)
         case .cancelled:
             events.info("[\(id)] Phase cancelled")
@@ -340,12 +343,12 @@ public final class Scheduler {
     }
 
     /// Failed or Blocked: worklog, block the item, remember it (§9.4, §9.5).
-    private func block(_ id: String, reason: String, phase: String, outcome: Worklog.Outcome) async {
+    private func block(_ id: String, reason: String, outcome: Worklog.Outcome, anchor: [ItemUpdate]) async {
         let item = try? await coordinator.snapshot().first { $0.id == id }
         await coordinator.writeWorklog(itemID: id, title: item?.title ?? id, phase: item?.phase ?? "unknown",
                                        outcome: outcome, summary: reason)
         do {
-            try await coordinator.apply(id, [.setBlocked(reason)])
+            try await coordinator.apply(id, anchor + [.setBlocked(reason)])
         } catch {
             events.warn("Warning: failed to block \(id): \(error)")
         }
@@ -370,66 +373,110 @@ public final class Scheduler {
         }
     }
 
-    /// A phase completed (§9.2).
-    private func handleSuccess(_ id: String, _ result: PhaseResult) async throws {
+    /// What one phase completion wrote, in one store transaction.
+    struct PhaseCompletionRecord: Sendable {
+        var title: String
+        var isDestructive: Bool
+        var followUps: [String]
+        var archived: Bool
+        var blockedReason: String?
+        var warnings: [String]
+    }
+
+    /// A phase completed (§9.2): assessments, follow-ups, the start anchor and the transitions
+    /// in one locked write (the item re-read inside the lock), then the worklog and the commit.
+    private func handleSuccess(_ id: String, _ result: PhaseResult, startSHA: String?) async throws {
         let tag = "[\(id)][\(result.phase.uppercased())]"
         events.info("\(tag) Result: PHASE_COMPLETE — \(result.summary)")
         events.publish(.phaseFinished(itemID: id, phase: result.phase, outcome: .complete, detail: result.summary))
-        if let assessments = result.updatedAssessments {
-            try await coordinator.apply(id, [.updateAssessments(assessments)])
+        let pipelines = context.config.pipelines
+        let guardrails = context.config.guardrails
+        let prefix = context.config.project.prefix
+        let record = try await coordinator.transaction { transaction -> PhaseCompletionRecord in
+            guard let index = transaction.index(of: id) else { throw OperationError("Item \(id) not found after phase completion") }
+            var item = transaction.items[index]
+            var warnings: [String] = []
+            if let startSHA { item.setLastPhaseCommit(startSHA) }
+            if let assessments = result.updatedAssessments { item.updateAssessments(assessments) }
+            let created = try Self.appendFollowUps(result, prefix: prefix, to: &transaction)
+            let type = item.pipelineType ?? PipelineConfig.defaultName
+            guard let pipeline = pipelines[type] else { throw OperationError("Pipeline '\(type)' not found for \(id)") }
+            var archived = false
+            var blockedReason: String?
+            for update in TransitionResolver.resolve(item: item, result: result, pipeline: pipeline, guardrails: guardrails) {
+                warnings += item.apply(update)
+                if case .transitionStatus(.done) = update, item.pgStatus == .done { archived = true }
+                if case .setBlocked(let reason) = update, item.pgStatus == .blocked { blockedReason = reason }
+            }
+            transaction.items[index] = item
+            if archived { try transaction.archive(id) }
+            return PhaseCompletionRecord(title: item.title, isDestructive: pipeline.phase(named: result.phase)?.isDestructive ?? false,
+                                         followUps: created, archived: archived, blockedReason: blockedReason, warnings: warnings)
         }
-        let created = await ingest(result)
-        if created > 0 { events.info("Follow-ups: \(created) new items added to backlog") }
-        guard let item = try await coordinator.snapshot().first(where: { $0.id == id }) else {
-            throw OperationError("Item \(id) not found after phase completion")
+        for warning in record.warnings { events.warn(warning) }
+        if !record.followUps.isEmpty {
+            followUpsCreated += record.followUps.count
+            events.info("Follow-ups: \(record.followUps.count) new items added to backlog")
         }
-        let type = item.pipelineType ?? PipelineConfig.defaultName
-        guard let pipeline = context.config.pipelines[type] else {
-            throw OperationError("Pipeline '\(type)' not found for \(id)")
+        await coordinator.writeWorklog(itemID: id, title: record.title, phase: result.phase, outcome: .complete, summary: result.summary)
+        if record.archived {
+            await coordinator.writeWorklog(itemID: id, title: record.title, phase: result.phase, outcome: .archived, summary: "Item archived")
         }
-        await coordinator.writeWorklog(itemID: id, title: item.title, phase: result.phase, outcome: .complete, summary: result.summary)
-        let destructive = pipeline.phase(named: result.phase)?.isDestructive ?? false
-        try await coordinator.completePhase(itemID: id, phase: result.phase, commitSummary: result.commitSummary, immediate: destructive)
-
-        var terminal = false
-        for update in TransitionResolver.resolve(item: item, result: result, pipeline: pipeline, guardrails: context.config.guardrails) {
-            switch update {
-            case .transitionStatus(.done):
-                try await coordinator.apply(id, [update])
-                try await coordinator.archive(id)
-                itemsCompleted.append(id)
-                setBreaker(0)
-                events.info("\(id) completed and archived")
-                events.publish(.itemCompleted(id: id))
-                if let index = params.targets.firstIndex(of: id) {
-                    events.publish(.targetCompleted(id: id, index: index, total: params.targets.count))
-                }
-                terminal = true
-            case .setBlocked(let reason):
-                events.info("[\(id)] Blocked: \(reason)")
-                try await coordinator.apply(id, [update])
-                markBlocked(id, reason: reason)
-                terminal = true
-            default:
-                try await coordinator.apply(id, [update])
+        try await coordinator.completePhase(itemID: id, phase: result.phase, commitSummary: result.commitSummary,
+                                            immediate: record.isDestructive, othersRunning: !running.isEmpty)
+        if record.archived {
+            itemsCompleted.append(id)
+            setBreaker(0)
+            events.info("\(id) completed and archived")
+            events.publish(.itemCompleted(id: id))
+            if let index = params.targets.firstIndex(of: id) {
+                events.publish(.targetCompleted(id: id, index: index, total: params.targets.count))
             }
         }
+        if let reason = record.blockedReason {
+            events.info("[\(id)] Blocked: \(reason)")
+            markBlocked(id, reason: reason)
+        }
+        let terminal = record.archived || record.blockedReason != nil
         previousSummaries[id] = terminal ? nil : result.summary
         if previousSummaries.count > execution.maxWip * 20 {
             events.debug("Previous-summary map holds \(previousSummaries.count) entries")
         }
     }
 
+    /// New items for an agent's follow-ups, inside a transaction (behavior.md §9.8).
+    static func appendFollowUps(_ result: PhaseResult, prefix: String, to transaction: inout StoreTransaction) throws -> [String] {
+        var created: [String] = []
+        let now = Timestamp.now()
+        for followUp in result.followUps {
+            let id = try transaction.generateID(prefix: prefix, avoiding: Set(created))
+            var item = StoreItem(id: id, title: followUp.title, now: now)
+            item.setPGStatus(.new, now: now)
+            item.setOrigin("\(result.itemID)/\(result.phase)", now: now)
+            item.updateAssessments(Assessments(size: followUp.suggestedSize, risk: followUp.suggestedRisk), now: now)
+            if let context = followUp.context, !context.isEmpty {
+                item.setStructuredDescription(StructuredDescription(context: context), now: now)
+            }
+            transaction.items.append(item)
+            created.append(id)
+        }
+        return created
+    }
+
     /// More work remains in this phase (§9.3): commit now, run the same phase again.
-    private func handleSubphase(_ id: String, _ result: PhaseResult) async throws {
+    private func handleSubphase(_ id: String, _ result: PhaseResult, startSHA: String?) async throws {
         events.info("[\(id)][\(result.phase.uppercased())] Result: SUBPHASE_COMPLETE — \(result.summary)")
         events.publish(.phaseFinished(itemID: id, phase: result.phase, outcome: .subphaseComplete, detail: result.summary))
-        let title = try await coordinator.snapshot().first { $0.id == id }?.title ?? id
-        await coordinator.writeWorklog(itemID: id, title: title, phase: result.phase, outcome: .subphaseComplete, summary: result.summary)
-        if let assessments = result.updatedAssessments {
-            try await coordinator.apply(id, [.updateAssessments(assessments)])
+        let prefix = context.config.project.prefix
+        let (title, created) = try await coordinator.transaction { transaction -> (String, Int) in
+            guard let index = transaction.index(of: id) else { throw StoreError.itemNotFound(id) }
+            if let startSHA { transaction.items[index].setLastPhaseCommit(startSHA) }
+            if let assessments = result.updatedAssessments { transaction.items[index].updateAssessments(assessments) }
+            let title = transaction.items[index].title
+            return (title, try Self.appendFollowUps(result, prefix: prefix, to: &transaction).count)
         }
-        _ = await ingest(result)
+        followUpsCreated += created
+        await coordinator.writeWorklog(itemID: id, title: title, phase: result.phase, outcome: .subphaseComplete, summary: result.summary)
         try await coordinator.completePhase(itemID: id, phase: result.phase, commitSummary: result.commitSummary, immediate: true)
         previousSummaries[id] = result.summary
     }

@@ -58,14 +58,40 @@ public struct TaskStore: Sendable {
     ///
     /// If `body` throws, nothing is written.
     public func update<T>(_ body: (inout StoreTransaction) throws -> T) throws -> T {
+        var cache: CachedContents?
+        return try update(cache: &cache, body)
+    }
+
+    /// `update` that reuses a parse of the file when its stamp shows it unchanged, and leaves the
+    /// written state in `cache` for the next call (the run's coordinator keeps one).
+    public func update<T>(cache: inout CachedContents?, _ body: (inout StoreTransaction) throws -> T) throws -> T {
         try requireInitialized()
         // Held until this scope ends; its deinit unlocks and closes.
         let lock = try StoreLock(path: lockPath, policy: lockPolicy)
         defer { withExtendedLifetime(lock) {} }
-        let contents = try Self.readFile(activePath, strict: true)
+        let contents = try loadActive(cache: &cache)
         var transaction = StoreTransaction(store: self, contents: contents)
         let result = try body(&transaction)
-        try transaction.commit()
+        try transaction.commitNow()
+        if let stamp = FileStamp(path: activePath) {
+            cache = CachedContents(stamp: stamp, contents: StoreFileFormat.Contents(
+                items: transaction.items, dialect: transaction.dialect, warnings: []))
+        } else {
+            cache = nil
+        }
         return result
+    }
+
+    /// The active items, from `cache` when the file's stamp still matches, else read and cached.
+    public func loadActive(cache: inout CachedContents?) throws(StoreError) -> StoreFileFormat.Contents {
+        try requireInitialized()
+        let stamp = FileStamp(path: activePath)
+        if let cached = cache, let stamp, cached.stamp == stamp {
+            return cached.contents
+        }
+        let contents = try Self.readFile(activePath, strict: true)
+        // Stamp taken before the read: if the file changed in between, the next call rereads.
+        cache = stamp.map { CachedContents(stamp: $0, contents: contents) }
+        return contents
     }
 }

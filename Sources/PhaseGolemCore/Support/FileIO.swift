@@ -138,14 +138,16 @@ public enum FileIO {
         }
     }
 
-    /// Appends bytes with O_APPEND and fsyncs them.
-    public static func append(_ path: String, _ bytes: [UInt8], create: Bool = true) throws(Failure) {
+    /// Appends bytes with O_APPEND; with `durable` (store files) also fsyncs them.
+    public static func append(_ path: String, _ bytes: [UInt8], create: Bool = true, durable: Bool = true) throws(Failure) {
         let flags = O_WRONLY | O_APPEND | O_CLOEXEC | (create ? O_CREAT : 0)
         let fd = open(path, flags, 0o666)
         guard fd >= 0 else { throw failure("open for appending", path) }
         defer { close(fd) }
         try writeAll(fd, bytes, path: path)
-        guard fsync(fd) == 0 else { throw failure("fsync", path) }
+        if durable {
+            guard fsync(fd) == 0 else { throw failure("fsync", path) }
+        }
     }
 
     /// Writes every byte, retrying short writes and EINTR.

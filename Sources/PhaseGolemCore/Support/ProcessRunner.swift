@@ -56,15 +56,16 @@ public enum ProcessRunner {
         }
 
         let argv = [program] + arguments
+        let executable = resolve(program)
         let envp: [String]? = environment.map { $0.map { "\($0.key)=\($0.value)" } }
         var pid: pid_t = 0
         let spawnResult = withCStrings(argv) { argvPointers in
             if let envp {
                 return withCStrings(envp) { envPointers in
-                    posix_spawnp(&pid, program, &actions, nil, argvPointers, envPointers)
+                    posix_spawnp(&pid, executable, &actions, nil, argvPointers, envPointers)
                 }
             }
-            return posix_spawnp(&pid, program, &actions, nil, argvPointers, environ)
+            return posix_spawnp(&pid, executable, &actions, nil, argvPointers, environ)
         }
         close(outPipe[1])
         close(errPipe[1])
@@ -80,6 +81,18 @@ public enum ProcessRunner {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         return Output(status: exitCode(fromWaitStatus: status), stdout: stdout, stderr: stderr)
+    }
+
+    private static let resolvedPrograms = Locked<[String: String]>([:])
+
+    /// The program's path on PATH, looked up once per process: `posix_spawnp` would try
+    /// every PATH entry (often eight or more failed execs) on each of the many git calls.
+    static func resolve(_ program: String) -> String {
+        if program.contains("/") { return program }
+        if let known = resolvedPrograms.withLock({ $0[program] }) { return known }
+        guard let found = AgentCommand.findExecutable(program, searchPath: AgentCommand.environmentPath) else { return program }
+        resolvedPrograms.withLock { $0[program] = found }
+        return found
     }
 
     /// The exit code of a wait status; 128 + signal for a program killed by a signal.

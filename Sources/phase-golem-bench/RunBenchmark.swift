@@ -1,0 +1,201 @@
+import PhaseGolemCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `phase-golem-bench run`: the engine's cost per phase with an agent that answers at once,
+/// against the floor of a shell loop doing the same spawn + `git add` + `git commit`.
+enum RunBenchmark {
+    /// An agent that writes an artifact and its result and exits: dash builtins only, about 1 ms.
+    static let instantAgent = """
+        #!/bin/sh
+        [ "$1" = "--version" ] && exit 0
+        printf 'artifact %s %s\\n' "$PHASE_GOLEM_ITEM_ID" "$PHASE_GOLEM_PHASE" >> "$PHASE_GOLEM_CHANGE_FOLDER/notes.md"
+        [ -n "$BENCH_AGENT_LINES" ] && seq -f 'agent output line %.0f of a chatty agent' 1 "$BENCH_AGENT_LINES"
+        printf '{"item_id":"%s","phase":"%s","result":"phase_complete","summary":"done"}' \\
+            "$PHASE_GOLEM_ITEM_ID" "$PHASE_GOLEM_PHASE" > "$PHASE_GOLEM_RESULT_PATH"
+
+        """
+
+    static let config = """
+        [project]
+        prefix = "WRK"
+
+        [execution]
+        phase_timeout_minutes = 5
+        max_retries = 0
+
+        [agent]
+        cli = "command"
+        command = ["./agent.sh"]
+
+        [pipelines.feature]
+        pre_phases = [{ name = "research", workflows = [] }]
+        phases = [
+            { name = "spec", workflows = [] },
+            { name = "build", workflows = [] },
+            { name = "review", workflows = [] },
+        ]
+
+        """
+
+    static func sh(_ script: String, in directory: String) {
+        do {
+            let output = try ProcessRunner.run("/bin/sh", ["-c", script], in: directory)
+            if !output.succeeded { Bench.fail("setup failed: \(script): \(output.stderrText)") }
+        } catch {
+            Bench.fail("setup failed: \(error)")
+        }
+    }
+
+    /// A git project with `ready` Ready items and, optionally, `others` bulk items and `targets` InProgress targets.
+    static func makeProject(at root: String, ready: Int, targets: Int, others: Int) -> [String] {
+        _ = try? ProcessRunner.run("rm", ["-rf", root])
+        if others > 0 {
+            Bench.generate(count: others, blocked: 0, root: root)
+        }
+        do {
+            try FileIO.makeDirectories(FileIO.join(root, ".task-golem"))
+            var items = others > 0 ? try TaskStore(root: root).loadActive().items : []
+            var targetIDs: [String] = []
+            let now = Timestamp(seconds: 1_770_000_000, nanoseconds: 0)
+            for index in 0..<(ready + targets) {
+                let id = Format.id(index, prefix: index < ready ? "RDY" : "TGT")
+                var item = StoreItem(id: id, title: "Benchmark item \(index)", now: now)
+                if index < ready {
+                    item.setPGStatus(.ready, now: now)
+                } else {
+                    item.setPGStatus(.inProgress, now: now)
+                    item.setPhase("spec", now: now)
+                    item.setPhasePool(.main, now: now)
+                    targetIDs.append(id)
+                }
+                item.setPipelineType("feature", now: now)
+                items.append(item)
+            }
+            try FileIO.writeAtomically(FileIO.join(root, ".task-golem/tasks.jsonl"), chunks: [StoreFileFormat.serialize(items, dialect: .v01)])
+            try FileIO.writeAtomically(FileIO.join(root, ".task-golem/archive.jsonl"), chunks: [StoreFileFormat.header + [0x0A]])
+            try FileIO.writeAtomically(FileIO.join(root, ".task-golem/tasks.lock"), chunks: [])
+            try FileIO.writeAtomically(FileIO.join(root, "phase-golem.toml"), chunks: [Array(config.utf8)])
+            try FileIO.writeAtomically(FileIO.join(root, "agent.sh"), chunks: [Array(instantAgent.utf8)])
+            try FileIO.writeAtomically(FileIO.join(root, ".gitignore"), chunks: [Array(".phase-golem/\n".utf8)])
+            chmod(FileIO.join(root, "agent.sh"), 0o755)
+            sh("git init -q -b main && git config user.email bench@example.com && git config user.name Bench && git add -A && git commit -qm init", in: root)
+            return targetIDs
+        } catch {
+            Bench.fail("cannot create the project: \(error)")
+        }
+    }
+
+    static func timeRun(_ binary: String, _ arguments: [String], in root: String, environment: [String: String] = [:]) -> (Double, Int) {
+        var env = environment
+        for (key, value) in environment { env[key] = value }
+        let start = StoreLockClock.now()
+        var pid: pid_t = 0
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, FileIO.join(root, ".git/bench-run.log"), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let argv = [binary, "--root", root] + arguments
+        let envp = environ.toStrings() + env.map { "\($0.key)=\($0.value)" }
+        let argvC: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        let envC: [UnsafeMutablePointer<CChar>?] = envp.map { strdup($0) } + [nil]
+        defer {
+            argvC.forEach { free($0) }
+            envC.forEach { free($0) }
+        }
+        let result = posix_spawn(&pid, binary, &actions, nil, argvC, envC)
+        posix_spawn_file_actions_destroy(&actions)
+        guard result == 0 else { Bench.fail("cannot start \(binary)") }
+        var status: Int32 = 0
+        var usage = rusage()
+        wait4(pid, &status, 0, &usage)
+        if status != 0 {
+            let log = ((try? FileIO.readText(FileIO.join(root, ".git/bench-run.log"))) ?? nil) ?? ""
+            Bench.fail("\(argv.joined(separator: " ")) exited with status \(status):\n\(log.split(separator: "\n").suffix(15).joined(separator: "\n"))")
+        }
+        return (StoreLockClock.now() - start, usage.ru_maxrss)
+    }
+
+    static func commits(_ root: String) -> Int {
+        let output = try? ProcessRunner.run("git", ["rev-list", "--count", "HEAD"], in: root)
+        return Int(output?.stdoutText.trimmed() ?? "") ?? 0
+    }
+
+    static func runBenchmark() {
+        let binary = Bench.binaryPath()
+        let base = "/tmp/phase-golem-bench-run-\(getpid())"
+        defer { _ = try? ProcessRunner.run("rm", ["-rf", base]) }
+
+        // 1. 20 Ready items × 3 phases, nothing else in the store.
+        let small = FileIO.join(base, "pipeline")
+        _ = makeProject(at: small, ready: 20, targets: 0, others: 0)
+        let (seconds, peak) = timeRun(binary, ["run"], in: small)
+        let phases = 60
+        print("pipeline: 20 items x 3 phases: \(Int((seconds * 1000).rounded())) ms total, "
+            + "\(Format.tenths(seconds * 1000 / Double(phases))) ms per phase, peak \(peak / 1024) MB, \(commits(small)) commits")
+
+        // The floor: the same number of agent spawns, git add and git commit, in a shell loop.
+        let floorDirectory = FileIO.join(base, "floor")
+        _ = makeProject(at: floorDirectory, ready: 0, targets: 0, others: 0)
+        sh("mkdir -p .phase-golem changes/x", in: floorDirectory)
+        let loop = """
+            i=0; while [ $i -lt \(phases) ]; do
+              PHASE_GOLEM_ITEM_ID=WRK-$i PHASE_GOLEM_PHASE=spec PHASE_GOLEM_CHANGE_FOLDER=changes/x \
+              PHASE_GOLEM_RESULT_PATH=.phase-golem/r.json ./agent.sh prompt
+              git add -A && git commit -qm "phase $i"; i=$((i+1))
+            done
+            """
+        let floorStart = StoreLockClock.now()
+        sh(loop, in: floorDirectory)
+        let floor = StoreLockClock.now() - floorStart
+        print("floor: shell loop of agent + git add + git commit: \(Format.tenths(floor * 1000 / Double(phases))) ms per phase "
+            + "(engine/floor = \(Format.tenths(seconds / floor))x)")
+
+        // 2. 5 targets in a store that also holds 10,000 other items.
+        let big = FileIO.join(base, "targets")
+        let targets = makeProject(at: big, ready: 0, targets: 5, others: 10_000)
+        let size = ((try? FileIO.read(FileIO.join(big, ".task-golem/tasks.jsonl"))) ?? nil)?.count ?? 0
+        let (bigSeconds, bigPeak) = timeRun(binary, ["run"] + targets.flatMap { ["--target", $0] }, in: big)
+        print("targets: 5 targets x 3 phases in a \(size / 1_048_576) MB store of 10,005 items: "
+            + "\(Format.tenths(bigSeconds * 1000 / 15)) ms per phase, peak \(bigPeak / 1024) MB")
+
+        // 3. One phase whose agent prints 1,000,000 lines.
+        let chatty = FileIO.join(base, "chatty")
+        let chattyTargets = makeProject(at: chatty, ready: 0, targets: 1, others: 0)
+        let (chattySeconds, chattyPeak) = timeRun(binary, ["run", "--target", chattyTargets[0], "--cap", "1"], in: chatty,
+                                                  environment: ["BENCH_AGENT_LINES": "1000000"])
+        var logged = 0
+        if let found = try? ProcessRunner.run("/bin/sh", ["-c", "cat .phase-golem/logs/*/*spec_1.log | wc -l"], in: chatty) {
+            logged = Int(found.stdoutText.trimmed()) ?? 0
+        }
+        print("output: 1,000,000 agent lines in one phase: \(Format.tenths(chattySeconds)) s, peak \(chattyPeak / 1024) MB, "
+            + "\(logged) lines in the log file")
+    }
+}
+
+enum Format {
+    /// `PREFIX-0000a`: a 5-hex-digit id.
+    static func id(_ value: Int, prefix: String) -> String {
+        let hex = String(value, radix: 16)
+        return prefix + "-" + String(repeating: "0", count: max(0, 5 - hex.utf8.count)) + hex
+    }
+
+    /// One decimal place.
+    static func tenths(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(abs(tenths % 10))"
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == UnsafeMutablePointer<CChar>? {
+    func toStrings() -> [String] {
+        var result: [String] = []
+        var cursor = self
+        while let entry = cursor.pointee {
+            result.append(String(cString: entry))
+            cursor += 1
+        }
+        return result
+    }
+}
