@@ -85,50 +85,14 @@ public actor Coordinator {
         try withStore(body)
     }
 
-    /// Records the commit a phase started from (`x-pg-last-phase-commit`).
-    @discardableResult
-    public func recordPhaseStart(_ id: String, sha: String) throws -> StoreItem {
-        try apply(id, [.setLastPhaseCommit(sha)])
-    }
 
-    /// The coordinator's unblock: restore, note the context, forget the staleness anchor.
-    public func unblock(_ id: String, context: String?) throws -> PGStatus {
-        try withStore { transaction in
-            try transaction.modify(id) { item in
-                guard item.pgStatus == .blocked else {
-                    throw OperationError("Invalid transition: \(id) is \(item.pgStatus.debugName), not Blocked")
-                }
-                return item.unblock(context: context, resetPhaseCommit: true).restored ?? .new
-            }
-        }
-    }
 
-    /// Moves a Done item (or a merged-away one) to the archive and logs it in the worklog.
-    public func archive(_ id: String) throws {
-        let item = try withStore { transaction in try transaction.archive(id) }
-        writeWorklog(itemID: id, title: item.title, phase: item.phase ?? "unknown", outcome: .archived, summary: "Item archived")
-    }
 
     /// Creates New items for an agent's follow-ups; returns their ids.
-    public func ingestFollowUps(_ followUps: [PhaseResult.FollowUp], origin: String) throws -> [String] {
-        guard !followUps.isEmpty else { return [] }
-        return try withStore { transaction in
-            var created: [String] = []
-            let now = Timestamp.now()
-            for followUp in followUps {
-                let id = try transaction.generateID(prefix: prefix, avoiding: Set(created))
-                var item = StoreItem(id: id, title: followUp.title, now: now)
-                item.setPGStatus(.new, now: now)
-                item.setOrigin(origin, now: now)
-                item.updateAssessments(Assessments(size: followUp.suggestedSize, risk: followUp.suggestedRisk), now: now)
-                if let context = followUp.context, !context.isEmpty {
-                    item.setStructuredDescription(StructuredDescription(context: context), now: now)
-                }
-                transaction.items.append(item)
-                created.append(id)
-            }
-            return created
-        }
+    public func ingestFollowUps(from result: PhaseResult) throws -> [String] {
+        guard !result.followUps.isEmpty else { return [] }
+        let prefix = self.prefix
+        return try withStore { transaction in try transaction.appendFollowUps(result, prefix: prefix) }
     }
 
     /// Merges `source` into `target` (behavior.md §13.6): description note, dependency union,

@@ -364,7 +364,7 @@ public final class Scheduler {
     private func ingest(_ result: PhaseResult) async -> Int {
         guard !result.followUps.isEmpty else { return 0 }
         do {
-            let created = try await coordinator.ingestFollowUps(result.followUps, origin: "\(result.itemID)/\(result.phase)")
+            let created = try await coordinator.ingestFollowUps(from: result)
             followUpsCreated += created.count
             return created.count
         } catch {
@@ -398,7 +398,7 @@ public final class Scheduler {
             var warnings: [String] = []
             if let startSHA { item.setLastPhaseCommit(startSHA) }
             if let assessments = result.updatedAssessments { item.updateAssessments(assessments) }
-            let created = try Self.appendFollowUps(result, prefix: prefix, to: &transaction)
+            let created = try transaction.appendFollowUps(result, prefix: prefix)
             let type = item.pipelineType ?? PipelineConfig.defaultName
             guard let pipeline = pipelines[type] else { throw OperationError("Pipeline '\(type)' not found for \(id)") }
             var archived = false
@@ -444,25 +444,6 @@ public final class Scheduler {
         }
     }
 
-    /// New items for an agent's follow-ups, inside a transaction (behavior.md §9.8).
-    static func appendFollowUps(_ result: PhaseResult, prefix: String, to transaction: inout StoreTransaction) throws -> [String] {
-        var created: [String] = []
-        let now = Timestamp.now()
-        for followUp in result.followUps {
-            let id = try transaction.generateID(prefix: prefix, avoiding: Set(created))
-            var item = StoreItem(id: id, title: followUp.title, now: now)
-            item.setPGStatus(.new, now: now)
-            item.setOrigin("\(result.itemID)/\(result.phase)", now: now)
-            item.updateAssessments(Assessments(size: followUp.suggestedSize, risk: followUp.suggestedRisk), now: now)
-            if let context = followUp.context, !context.isEmpty {
-                item.setStructuredDescription(StructuredDescription(context: context), now: now)
-            }
-            transaction.items.append(item)
-            created.append(id)
-        }
-        return created
-    }
-
     /// More work remains in this phase (§9.3): commit now, run the same phase again.
     private func handleSubphase(_ id: String, _ result: PhaseResult, startSHA: String?) async throws {
         events.info("[\(id)][\(result.phase.uppercased())] Result: SUBPHASE_COMPLETE — \(result.summary)")
@@ -473,7 +454,7 @@ public final class Scheduler {
             if let startSHA { transaction.items[index].setLastPhaseCommit(startSHA) }
             if let assessments = result.updatedAssessments { transaction.items[index].updateAssessments(assessments) }
             let title = transaction.items[index].title
-            return (title, try Self.appendFollowUps(result, prefix: prefix, to: &transaction).count)
+            return (title, try transaction.appendFollowUps(result, prefix: prefix).count)
         }
         followUpsCreated += created
         await coordinator.writeWorklog(itemID: id, title: title, phase: result.phase, outcome: .subphaseComplete, summary: result.summary)
