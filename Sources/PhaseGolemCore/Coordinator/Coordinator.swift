@@ -35,13 +35,6 @@ public actor Coordinator {
         try store.loadActive(cache: &cache).items
     }
 
-    /// Every archived id (a dependency on one of them is met).
-    public func archivedIDs() throws(StoreError) -> Set<String> {
-        let archive = try store.loadArchive()
-        for warning in archive.warnings { events.warn(warning) }
-        return Set(archive.items.map(\.id))
-    }
-
     public func headSHA() throws(Git.Failure) -> String {
         try git.headSHA()
     }
