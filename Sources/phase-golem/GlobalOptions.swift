@@ -37,6 +37,23 @@ struct GlobalOptions: ParsableArguments {
         return [arguments[index]] + globals + arguments[(index + 1)...]
     }
 
+    /// The values, as a plain struct the commands' logic can take.
+    var settings: GlobalSettings {
+        GlobalSettings(root: root, config: config, logLevel: logLevel)
+    }
+
+    func level() throws -> LogLevel { try settings.level() }
+    func logger() throws -> Logger { try settings.logger() }
+    func store() -> TaskStore { settings.store() }
+    func loadConfig() throws -> LoadedConfig { try settings.loadConfig() }
+}
+
+/// `--root`, `--config` and `--log-level` once parsed.
+struct GlobalSettings {
+    var root = "."
+    var config: String?
+    var logLevel = "info"
+
     /// The parsed level, or the original's error for an unknown one.
     func level() throws -> LogLevel {
         guard let level = LogLevel(parsing: logLevel) else {

@@ -35,6 +35,9 @@ struct PhaseGolemCommand: AsyncParsableCommand {
 @main
 enum PhaseGolemMain {
     static func main() async {
+        if let status = FastPath.status(Array(CommandLine.arguments.dropFirst())) {
+            Glibc.exit(status)
+        }
         let arguments = GlobalOptions.movingLeadingGlobals(Array(CommandLine.arguments.dropFirst()))
         var command: any ParsableCommand
         do {

@@ -21,6 +21,11 @@ struct StatusCommand: ParsableCommand {
     var json = false
 
     func run() throws {
+        try Self.execute(global: global.settings, json: json)
+    }
+
+    /// The command's work, shared with the fast path that skips argument parsing.
+    static func execute(global: GlobalSettings, json: Bool) throws {
         let logger = try global.logger()
         _ = try global.loadConfig()
         // Streamed: only the rows stay in memory, so a 100k-item store costs little.
