@@ -210,7 +210,8 @@ public final class Scheduler {
             let reason = snapshot.first { $0.id == id }?.blockedReason
             if params.autoAdvance {
                 events.info("[target] \(id) blocked (\(position)). Auto-advancing.")
-                events.publish(.targetBlocked(id: id, index: targetIndex, total: total, reason: reason, autoAdvancing: true))
+                let nextTarget: String? = targetIndex + 1 < total ? params.targets[targetIndex + 1] : nil
+                events.publish(.targetBlocked(id: id, index: targetIndex, total: total, reason: reason, autoAdvancing: true, next: nextTarget))
                 await drain(&group)
                 await batchCommitIgnoringErrors()
                 // D9: the blocked state in its own commit before the next target starts.
@@ -224,7 +225,7 @@ public final class Scheduler {
                 return .restart
             }
             events.info("[target] \(id) blocked (\(position)). Halting.")
-            events.publish(.targetBlocked(id: id, index: targetIndex, total: total, reason: reason, autoAdvancing: false))
+            events.publish(.targetBlocked(id: id, index: targetIndex, total: total, reason: reason, autoAdvancing: false, next: nil))
             await drain(&group)
             await batchCommitIgnoringErrors()
             return .halt(.targetBlocked)

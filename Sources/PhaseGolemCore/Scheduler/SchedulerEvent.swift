@@ -12,8 +12,9 @@ public enum SchedulerEvent: Sendable {
     case targetStarted(id: String, index: Int, total: Int)
     /// A target was passed over before any work (already done, already blocked, not found).
     case targetSkipped(id: String, index: Int, total: Int, reason: String)
-    /// The current target was blocked during the run.
-    case targetBlocked(id: String, index: Int, total: Int, reason: String?, autoAdvancing: Bool)
+    /// The current target was blocked during the run; with auto-advance the run goes on with
+    /// `next` (the next target in the list, which may still be skipped if already finished).
+    case targetBlocked(id: String, index: Int, total: Int, reason: String?, autoAdvancing: Bool, next: String?)
     /// The current target completed.
     case targetCompleted(id: String, index: Int, total: Int)
     /// Ready → InProgress.
