@@ -10,7 +10,7 @@ import Darwin
 /// cooperative pool (one thread per core) two concurrent agents would starve every other
 /// task; Dispatch's global queues are bounded too. A plain pthread per run costs nothing
 /// in comparison to the agent it supervises.
-enum BlockingThread {
+public enum BlockingThread {
     private final class Work {
         let body: @Sendable () -> Void
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }
@@ -34,7 +34,7 @@ enum BlockingThread {
     }
 
     /// Runs `body` on its own thread and suspends the caller until it returns.
-    static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    public static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
             start { continuation.resume(returning: body()) }
         }

@@ -14,7 +14,10 @@ public final class SignalMonitor: @unchecked Sendable {
     public static let forceWindowSeconds = 5.0
 
     /// Starts watching; `onFirst` and `onForce` run on a private queue.
-    public init(shutdown: ShutdownFlag, registry: ProcessGroupRegistry, events: EventBus) {
+    /// - Parameter onSignal: called with each first-time signal before shutdown is requested
+    ///   (the TUI uses it to leave right after the halt: the terminal may be gone).
+    public init(shutdown: ShutdownFlag, registry: ProcessGroupRegistry, events: EventBus,
+                onSignal: (@Sendable (Int32) -> Void)? = nil) {
         let firstAt = Locked<Double?>(nil)
         var sources: [any DispatchSourceSignal] = []
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
@@ -34,6 +37,7 @@ public final class SignalMonitor: @unchecked Sendable {
                     }
                     return
                 }
+                onSignal?(signalNumber)
                 let name = signalNumber == SIGINT ? "SIGINT" : signalNumber == SIGTERM ? "SIGTERM" : "SIGHUP"
                 events.warn("Received \(name): shutting down gracefully (state will be saved). Press Ctrl-C again to force.")
                 shutdown.request()

@@ -1,5 +1,9 @@
 import ArgumentParser
 import PhaseGolemCore
+import PhaseGolemTUI
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `phase-golem run`: work through the backlog, or through an ordered list of targets.
 struct RunCommand: AsyncParsableCommand {
@@ -46,7 +50,19 @@ struct RunCommand: AsyncParsableCommand {
         valueName: "path"))
     var summaryJSON: String?
 
+    @Flag(name: .customLong("tui"), help: "Use the full-screen UI (fails without a terminal). The default on a terminal.")
+    var tui = false
+
+    @Flag(name: .customLong("no-tui"), help: "Print the plain log even on a terminal (also PHASE_GOLEM_TUI=0).")
+    var noTUI = false
+
+    @Flag(name: .customLong("yes"), help: "Skip the TUI launch screen and start at once.")
+    var yes = false
+
     func validate() throws {
+        if tui && noTUI {
+            throw ValidationError("--tui and --no-tui contradict each other. Use one.")
+        }
         if !targets.isEmpty && !only.isEmpty {
             throw ValidationError("Cannot combine --target and --only flags. Use one or the other.")
         }
@@ -63,18 +79,24 @@ struct RunCommand: AsyncParsableCommand {
         let options = RunOptions(
             root: global.root, configPath: global.config, targets: targets, only: only, cap: cap,
             autoAdvance: autoAdvance ? true : (noAutoAdvance ? false : nil))
-        let plumbing = SessionPlumbing(options: options, level: level)
         let outcome: Result<RunSummary, any Error>
-        do {
-            let prepared = try plumbing.session.prepare()
-            outcome = .success(try await plumbing.session.execute(prepared))
-        } catch {
-            outcome = .failure(error)
+        if try useTUI() {
+            outcome = await runWithTUI(options: options, level: level)
+        } else {
+            let plumbing = SessionPlumbing(options: options, level: level)
+            do {
+                let prepared = try plumbing.session.prepare()
+                outcome = .success(try await plumbing.session.execute(prepared))
+            } catch {
+                outcome = .failure(error)
+            }
+            await plumbing.finish()
         }
-        await plumbing.finish()
 
         let summary: RunSummary
         switch outcome {
+        case .failure(let request as ExitRequest):
+            throw request
         case .failure(let error):
             throw CLIError(error)
         case .success(let value):
@@ -92,6 +114,69 @@ struct RunCommand: AsyncParsableCommand {
         }
         if summary.allBlocked {
             throw CLIError(RunSummary.allBlockedMessage)
+        }
+    }
+
+    /// Plain mode unless a terminal is there and nothing asks for plain output.
+    func useTUI() throws -> Bool {
+        let environment = ProcessEnvironment.all
+        if noTUI || environment["PHASE_GOLEM_TUI"] == "0" { return false }
+        let reason = TerminalSupport.unavailableReason(environment: environment, stdinIsTTY: isatty(0) == 1, stdoutIsTTY: isatty(1) == 1)
+        if tui {
+            if let reason { throw CLIError("--tui needs a terminal: \(reason). Run without --tui for the plain log.") }
+            return true
+        }
+        if let ci = environment["CI"], !ci.isEmpty { return false }
+        return reason == nil
+    }
+
+    /// The full-screen path: launch screen, live run, summary; the terminal is restored before
+    /// anything is printed.
+    func runWithTUI(options: RunOptions, level: LogLevel) async -> Result<RunSummary, any Error> {
+        let plumbing = SessionPlumbing(options: options, level: level, plain: false)
+        defer { _ = plumbing }
+        let prepared: PreparedRun
+        do {
+            prepared = try plumbing.session.prepare()
+        } catch {
+            await plumbing.finish()
+            return .failure(error)
+        }
+        let session = plumbing.session
+        let running = Locked<Task<Result<RunSummary, any Error>, Never>?>(nil)
+        let input = TUIInput(prepared: prepared, projectName: options.root)
+        let useColor = (ProcessEnvironment.all["NO_COLOR"] ?? "").isEmpty
+        let app = TUIApp(input: input, events: plumbing.uiEvents ?? AsyncStream { $0.finish() }, skipLaunch: yes,
+                         useColor: useColor, leaveAfterHalt: plumbing.signalled)
+        let shutdown = plumbing.shutdown
+        let registry = plumbing.registry
+        let uiResult: Result<TUIApp.Outcome, any Error> = await BlockingThread.run {
+            Result {
+                try app.run(onLaunch: { params in
+                    var launched = prepared
+                    launched.params = params
+                    running.withLock { $0 = Task { await Result { try await session.execute(launched) } } }
+                }, onShutdown: { force in
+                    shutdown.request()
+                    if force { registry.killAllNow() }
+                })
+            }
+        }
+        let runTask = running.value
+        if runTask != nil, case .failure = uiResult {
+            // The UI failed mid-run: stop the run gracefully, it still saves its state.
+            shutdown.request()
+        }
+        let runResult = await runTask?.value
+        await plumbing.finish()
+        switch uiResult {
+        case .failure(let error):
+            return .failure(error)
+        case .success(let outcome):
+            guard let runResult else {
+                return .failure(ExitRequest(status: outcome.exitCode == ExitStatus.quitAtLaunch.rawValue ? .quitAtLaunch : .success))
+            }
+            return runResult
         }
     }
 }
