@@ -21,8 +21,12 @@ public struct KeyBinding: Sendable, Equatable {
     public var label: String?
     public var description: String
     public var action: KeyAction
+    /// How the footer writes the keys when one hint stands for a pair (`↑/↓ scroll`).
+    public var footerNames: String?
 
-    public init(_ keys: [Key], _ keyNames: String, label: String?, _ description: String, _ action: KeyAction) {
+    public init(_ keys: [Key], _ keyNames: String, label: String?, _ description: String, _ action: KeyAction,
+                footer: String? = nil) {
+        self.footerNames = footer
         self.keys = keys
         self.keyNames = keyNames
         self.label = label
@@ -52,25 +56,25 @@ public enum KeyTable {
     static let launch: [KeyBinding] = [
         KeyBinding([.enter], "Enter", label: "launch", "Start the run with these settings", .launch),
         KeyBinding(chars("a"), "a", label: "auto-advance", "Toggle auto-advance (skip blocked targets)", .toggleAutoAdvance),
-        KeyBinding(chars("+="), "+/-", label: "cap", "Raise the phase cap", .capUp),
+        KeyBinding(chars("+="), "+", label: "cap", "Raise the phase cap", .capUp, footer: "+/-"),
         KeyBinding(chars("-_"), "-", label: nil, "Lower the phase cap", .capDown),
-        KeyBinding(chars("k") + [.up], "k/↑", label: nil, "Move the highlight up", .moveUp),
-        KeyBinding(chars("j") + [.down], "j/↓", label: nil, "Move the highlight down", .moveDown),
+        KeyBinding(chars("k") + [.up], "↑ k", label: "move", "Move the highlight up", .moveUp, footer: "↑/↓"),
+        KeyBinding(chars("j") + [.down], "↓ j", label: nil, "Move the highlight down", .moveDown),
         KeyBinding(chars(" "), "Space", label: "pick", "Pick or unpick the highlighted item", .toggleSelection),
-        KeyBinding(chars("K"), "K", label: nil, "Move the highlighted item earlier in run order", .reorderUp),
-        KeyBinding(chars("J"), "J/K", label: "reorder", "Move the highlighted item later in run order", .reorderDown),
+        KeyBinding(chars("K"), "K", label: "reorder", "Move the highlighted item earlier in run order", .reorderUp, footer: "J/K"),
+        KeyBinding(chars("J"), "J", label: nil, "Move the highlighted item later in run order", .reorderDown),
         KeyBinding(chars("?"), "?", label: "help", "Show or hide this help", .help),
         KeyBinding(chars("q") + [.interrupt], "q", label: "quit", "Quit without running (exit 130)", .quit),
     ]
 
     static let run: [KeyBinding] = [
-        KeyBinding(chars("k") + [.up], "↑/↓", label: "scroll", "Scroll the log up one line", .scrollUp),
-        KeyBinding(chars("j") + [.down], "j/k", label: nil, "Scroll the log down one line", .scrollDown),
+        KeyBinding(chars("k") + [.up], "↑ k", label: "scroll", "Scroll the log up one line", .scrollUp, footer: "↑/↓"),
+        KeyBinding(chars("j") + [.down], "↓ j", label: nil, "Scroll the log down one line", .scrollDown),
         KeyBinding([.pageUp], "PgUp", label: nil, "Scroll the log up one page", .pageUp),
         KeyBinding([.pageDown], "PgDn", label: nil, "Scroll the log down one page", .pageDown),
-        KeyBinding(chars("g") + [.home], "g", label: nil, "Jump to the oldest log line", .scrollTop),
-        KeyBinding(chars("G") + [.end], "G/End", label: "follow", "Follow the log tail again", .follow),
-        KeyBinding([.left], "←/→", label: "target", "Select the previous target", .moveUp),
+        KeyBinding(chars("g") + [.home], "g Home", label: nil, "Jump to the oldest log line", .scrollTop),
+        KeyBinding(chars("G") + [.end], "G End", label: "follow", "Follow the log tail again", .follow),
+        KeyBinding([.left], "←", label: "target", "Select the previous target", .moveUp, footer: "←/→"),
         KeyBinding([.right], "→", label: nil, "Select the next target", .moveDown),
         KeyBinding(chars("r") + [.enter], "r/Enter", label: "reason", "Show or hide the selected target's detail", .toggleDetail),
         KeyBinding([.tab], "Tab", label: "filter", "Switch between all output and the selected target's", .toggleFilter),

@@ -55,7 +55,7 @@ struct Canvas {
     /// Footer hints generated from the key table.
     mutating func footer(for screen: ScreenKind, y: Int) {
         let hints = KeyTable.bindings(for: screen).compactMap { binding in
-            binding.label.map { "\(binding.keyNames) \($0)" }
+            binding.label.map { "\(binding.footerNames ?? binding.keyNames) \($0)" }
         }
         text(hints.joined(separator: "  "), x: 1, y: y, width: buffer.width - 2, style: Style(dim: true))
     }

@@ -38,11 +38,13 @@ enum SummaryScreenRenderer {
         let exitStyle = canvas.style(summary.exitCode == 0 ? .green : .red, bold: true)
         // The exit line always shows: the list above it is cut instead.
         let room = max(0, inner.height - 2)
-        for (offset, line) in lines.prefix(room).enumerated() {
+        let shown = lines.count > room ? max(0, room - 1) : lines.count
+        for (offset, line) in lines.prefix(shown).enumerated() {
             canvas.text(line.0, x: inner.x + 1, y: inner.y + offset, width: inner.width - 2, style: line.1)
         }
-        if lines.count > room, room > 0 {
-            canvas.text("…", x: inner.x + 1, y: inner.y + room - 1, width: inner.width - 2, style: Style(dim: true))
+        if shown < lines.count, room > 0 {
+            canvas.text("… \(lines.count - shown) more line\(lines.count - shown == 1 ? "" : "s")", x: inner.x + 1,
+                        y: inner.y + shown, width: inner.width - 2, style: Style(dim: true))
         }
         canvas.text(exitLine, x: inner.x + 1, y: inner.y + inner.height - 1, width: inner.width - 2, style: exitStyle)
         canvas.text("Press any key to exit (code \(summary.exitCode)).", x: 1, y: height - 2, width: width - 2,
