@@ -18,9 +18,10 @@ public enum Sanitizer {
 
     /// Sanitizes one line of text (a newline inside is treated like any other control character).
     public static func sanitize(_ text: String) -> String {
-        var body = Substring(text)
-        while body.hasSuffix("\r") || body.hasSuffix("\n") { body = body.dropLast() }
-        let scalars = stripEscapes(Array(body.unicodeScalars))
+        // Scalars, not Characters: "\r\n" is one Character and would hide a trailing "\r".
+        var body = Array(text.unicodeScalars)
+        while let last = body.last, last == "\r" || last == "\n" { body.removeLast() }
+        let scalars = stripEscapes(body)
         // The overwrite is resolved after escapes are gone, so an `\r` inside an OSC string
         // cannot cut the visible text.
         let visible: ArraySlice<Unicode.Scalar>
