@@ -44,6 +44,11 @@ let package = Package(
             dependencies: ["PhaseGolemCore"]
         ),
         .testTarget(
+            name: "PhaseGolemTUITests",
+            dependencies: ["PhaseGolemTUI", "PhaseGolemCore"],
+            exclude: ["__Snapshots__"]
+        ),
+        .testTarget(
             name: "PhaseGolemCLITests",
             dependencies: ["PhaseGolemCore"]
         ),

@@ -1,0 +1,170 @@
+/// Turns untrusted text (agent output, item titles) into text that is safe to draw.
+///
+/// The result holds only printable scalars of display width 1, so a hostile agent cannot move
+/// the cursor, retitle the window, write the clipboard (OSC 52) or misalign columns.
+///
+/// Choices:
+/// - Escape sequences (CSI, OSC, DCS/SOS/PM/APC, two-byte ESC x, and their C1 forms) are removed
+///   whole, including their parameters; an unterminated string sequence swallows the rest.
+/// - `\r` behaves like a terminal overwrite: only the text after the last `\r` is kept, so a
+///   progress bar shows its final state; a trailing `\r` (CRLF endings) is ignored first.
+/// - Backspace and every other C0/C1 control character are dropped; tab expands to spaces up to
+///   the next multiple of `tabWidth` columns.
+/// - Combining marks, zero-width characters and variation selectors are dropped; wide scalars
+///   (East Asian wide/fullwidth, emoji presentation) and U+FFFD become `?`, so one scalar is
+///   always one column.
+public enum Sanitizer {
+    public static let tabWidth = 4
+
+    /// Sanitizes one line of text (a newline inside is treated like any other control character).
+    public static func sanitize(_ text: String) -> String {
+        // Scalars, not Characters: "\r\n" is one Character and would hide a trailing "\r".
+        var body = Array(text.unicodeScalars)
+        while let last = body.last, last == "\r" || last == "\n" { body.removeLast() }
+        let scalars = stripEscapes(body)
+        // The overwrite is resolved after escapes are gone, so an `\r` inside an OSC string
+        // cannot cut the visible text.
+        let visible: ArraySlice<Unicode.Scalar>
+        if let lastReturn = scalars.lastIndex(of: "\r") {
+            visible = scalars[(lastReturn + 1)...]
+        } else {
+            visible = scalars[...]
+        }
+        var output = String.UnicodeScalarView()
+        var column = 0
+        for scalar in visible {
+            if scalar == "\t" {
+                let spaces = tabWidth - column % tabWidth
+                output.append(contentsOf: repeatElement(" ", count: spaces))
+                column += spaces
+                continue
+            }
+            switch width(of: scalar) {
+            case 1:
+                output.append(scalar == "\u{FFFD}" ? "?" : scalar)
+                column += 1
+            case 2:
+                output.append("?")
+                column += 1
+            default:
+                continue
+            }
+        }
+        return String(output)
+    }
+
+    /// Decodes raw bytes (invalid UTF-8 becomes U+FFFD, then `?`) and sanitizes them.
+    public static func sanitize(bytes: [UInt8]) -> String {
+        sanitize(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// Removes escape sequences; keeps control characters for the later passes.
+    static func stripEscapes(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var output: [Unicode.Scalar] = []
+        output.reserveCapacity(scalars.count)
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            switch scalar.value {
+            case 0x1B:
+                index = skipEscape(scalars, from: index + 1)
+            case 0x9B:
+                index = skipCSI(scalars, from: index + 1)
+            case 0x9D, 0x90, 0x98, 0x9E, 0x9F:
+                index = skipString(scalars, from: index + 1)
+            default:
+                output.append(scalar)
+                index += 1
+            }
+        }
+        return output
+    }
+
+    /// `index` is just after ESC; returns the index after the whole sequence.
+    private static func skipEscape(_ scalars: [Unicode.Scalar], from index: Int) -> Int {
+        guard index < scalars.count else { return index }
+        switch scalars[index] {
+        case "[": return skipCSI(scalars, from: index + 1)
+        case "]", "P", "X", "^", "_": return skipString(scalars, from: index + 1)
+        default:
+            // nF sequences (ESC ( B and the like) carry intermediate bytes before the final one.
+            var cursor = index
+            while cursor < scalars.count, (0x20...0x2F).contains(scalars[cursor].value) { cursor += 1 }
+            return min(scalars.count, cursor + 1)
+        }
+    }
+
+    /// Skips parameter and intermediate bytes up to and including the final byte (0x40–0x7E).
+    private static func skipCSI(_ scalars: [Unicode.Scalar], from index: Int) -> Int {
+        var cursor = index
+        while cursor < scalars.count {
+            let value = scalars[cursor].value
+            cursor += 1
+            if (0x40...0x7E).contains(value) { return cursor }
+            // Anything outside the CSI byte ranges aborts the sequence, as terminals do.
+            if !(0x20...0x3F).contains(value) { return cursor - 1 }
+        }
+        return cursor
+    }
+
+    /// Skips a string sequence up to BEL, ESC \ or C1 ST.
+    private static func skipString(_ scalars: [Unicode.Scalar], from index: Int) -> Int {
+        var cursor = index
+        while cursor < scalars.count {
+            let value = scalars[cursor].value
+            if value == 0x07 || value == 0x9C { return cursor + 1 }
+            if value == 0x1B {
+                return cursor + 1 < scalars.count && scalars[cursor + 1] == "\\" ? cursor + 2 : cursor + 1
+            }
+            cursor += 1
+        }
+        return cursor
+    }
+
+    /// Display width: 0 (drop), 1 or 2; control characters count as 0.
+    ///
+    /// A small wcwidth of our own: tests run in the C locale, where the C library's answers for
+    /// non-ASCII are useless.
+    public static func width(of scalar: Unicode.Scalar) -> Int {
+        let value = scalar.value
+        if value < 0x20 || (0x7F...0x9F).contains(value) { return 0 }
+        if value < 0x7F { return 1 }
+        let properties = scalar.properties
+        switch properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .spacingMark, .format, .control, .surrogate, .unassigned,
+             .lineSeparator, .paragraphSeparator:
+            return 0
+        default:
+            break
+        }
+        if (0x1160...0x11FF).contains(value) || (0xFE00...0xFE0F).contains(value) || (0xE0100...0xE01EF).contains(value)
+            || value == 0x200B {
+            return 0
+        }
+        if properties.isEmojiPresentation || isEastAsianWide(value) { return 2 }
+        return 1
+    }
+
+    private static func isEastAsianWide(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF,
+             0x4E00...0x9FFF, 0xA000...0xA4CF, 0xA960...0xA97F, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19,
+             0xFE30...0xFE6F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x16FE0...0x16FE4, 0x17000...0x18AFF,
+             0x1B000...0x1B2FF, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x1FA70...0x1FAFF, 0x20000...0x2FFFD,
+             0x30000...0x3FFFD:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Cuts sanitized text to `width` columns, ending in `…` (or `~` without Unicode) when cut.
+    public static func truncate(_ text: String, to width: Int, unicode: Bool = true) -> String {
+        guard width > 0 else { return "" }
+        let scalars = text.unicodeScalars
+        guard scalars.count > width else { return text }
+        var view = String.UnicodeScalarView(scalars.prefix(width - 1))
+        view.append(unicode ? "…" : "~")
+        return String(view)
+    }
+}

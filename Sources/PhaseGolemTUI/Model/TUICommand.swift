@@ -1,0 +1,15 @@
+import PhaseGolemCore
+
+/// What the app loop must do after a key press; the reducer itself has no side effects.
+public enum TUICommand: Sendable, Equatable {
+    /// Start the scheduler with these (possibly edited) parameters.
+    case launch(RunParams)
+    /// Leave before anything ran.
+    case quit(exitCode: Int32)
+    /// Ask the scheduler to stop gracefully.
+    case requestShutdown
+    /// Stop now (second Ctrl-C).
+    case forceShutdown
+    /// Leave the summary; the process exits with `code`.
+    case exit(code: Int32)
+}

@@ -1,0 +1,313 @@
+import PhaseGolemCore
+
+/// Folds scheduler events, keys and clock ticks into a `ViewState`; pure.
+public enum ViewReducer {
+    // MARK: Time and size
+
+    /// Advances the clock the spinner and elapsed times are drawn from.
+    public static func tick(_ state: inout ViewState, now: Double) {
+        state.now = now
+    }
+
+    /// Tells the reducer how many log lines fit, so paging moves by a screenful.
+    public static func resize(_ state: inout ViewState, width: Int, height: Int) {
+        state.run.pageSize = max(1, Layout.logLines(state, width: width, height: height))
+    }
+
+    // MARK: Events
+
+    public static func reduce(_ state: inout ViewState, event: SchedulerEvent) {
+        switch event {
+        case let .log(level, text):
+            appendLog(&state, itemID: state.run.currentItem, text: text, level: level, fromAgent: false)
+        case let .runStarted(params):
+            begin(&state, params: params)
+        case let .targetStarted(id, _, _):
+            let index = row(&state, id)
+            state.run.rows[index].status = .running
+            state.run.rows[index].startedAt = state.now
+            state.run.currentItem = id
+            if !state.run.selectionPinned { state.run.selected = index }
+        case let .targetSkipped(id, _, _, reason):
+            let index = row(&state, id)
+            state.run.rows[index].status = .skipped
+            state.run.rows[index].reason = Sanitizer.sanitize(reason)
+        case let .targetBlocked(id, _, _, reason, _, _):
+            finish(&state, id, status: .blocked, reason: reason)
+        case let .targetCompleted(id, _, _):
+            finish(&state, id, status: .done, reason: nil)
+        case .itemPromoted:
+            break
+        case let .phaseStarted(itemID, phase, _, _, _):
+            let index = row(&state, itemID)
+            state.run.rows[index].phase = Sanitizer.sanitize(phase)
+            // Backlog runs have no targetStarted: the first phase starts the row.
+            if state.run.rows[index].status == .pending {
+                state.run.rows[index].status = .running
+                state.run.rows[index].startedAt = state.now
+            }
+            state.run.currentItem = itemID
+            if !state.run.selectionPinned { state.run.selected = index }
+        case let .agentOutput(itemID, _, lines):
+            for line in lines { appendLog(&state, itemID: itemID, text: line.text, level: nil, fromAgent: true) }
+        case .phaseFinished:
+            break
+        case let .itemBlocked(id, reason):
+            finish(&state, id, status: .blocked, reason: reason)
+        case let .itemCompleted(id):
+            finish(&state, id, status: .done, reason: nil)
+        case let .breakerChanged(count, threshold):
+            state.run.breakerCount = count
+            state.run.breakerThreshold = threshold
+        case let .capUsage(used, cap):
+            state.run.capUsed = used
+            state.run.cap = cap
+        case let .halted(summary):
+            halt(&state, summary: summary)
+        }
+    }
+
+    private static func begin(_ state: inout ViewState, params: RunParams) {
+        state.params = params
+        state.run.cap = params.cap
+        if state.run.runStartedAt == nil { state.run.runStartedAt = state.now }
+        if state.screen != .run || state.run.rows.map(\.id) != params.targets {
+            let items = Dictionary(state.input.items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            state.run.rows = params.targets.map { id in
+                TargetRow(id: id, title: Sanitizer.sanitize(items[id]?.title ?? ""),
+                          phases: items[id]?.phases.nonEmpty ?? state.input.defaultPhases)
+            }
+            state.run.selected = 0
+        }
+        state.screen = .run
+        state.showHelp = false
+    }
+
+    /// The row for `id`, appended when the run works on an item outside the target list.
+    private static func row(_ state: inout ViewState, _ id: String) -> Int {
+        if let index = state.run.rows.firstIndex(where: { $0.id == id }) { return index }
+        let item = state.input.items.first { $0.id == id }
+        state.run.rows.append(TargetRow(id: id, title: Sanitizer.sanitize(item?.title ?? ""),
+                                        phases: item?.phases.nonEmpty ?? state.input.defaultPhases))
+        return state.run.rows.count - 1
+    }
+
+    private static func finish(_ state: inout ViewState, _ id: String, status: TargetStatus, reason: String?) {
+        let index = row(&state, id)
+        state.run.rows[index].status = status
+        if let reason { state.run.rows[index].reason = Sanitizer.sanitize(reason) }
+        if state.run.rows[index].finishedAt == nil { state.run.rows[index].finishedAt = state.now }
+        if state.run.currentItem == id { state.run.currentItem = nil }
+    }
+
+    private static func halt(_ state: inout ViewState, summary: RunSummary) {
+        for skipped in summary.skippedTargets {
+            let index = row(&state, skipped.id)
+            state.run.rows[index].status = .skipped
+            state.run.rows[index].reason = Sanitizer.sanitize(skipped.reason)
+        }
+        for id in summary.itemsCompleted { state.run.rows[row(&state, id)].status = .done }
+        for id in summary.itemsBlocked {
+            let index = row(&state, id)
+            state.run.rows[index].status = .blocked
+            if let reason = summary.blockReasons[id] { state.run.rows[index].reason = Sanitizer.sanitize(reason) }
+        }
+        // Whatever the run never finished counts as skipped: not reached, or stopped mid-way.
+        for index in state.run.rows.indices where state.run.rows[index].status == .pending || state.run.rows[index].status == .running {
+            let wasRunning = state.run.rows[index].status == .running
+            state.run.rows[index].status = .skipped
+            state.run.rows[index].reason = wasRunning ? "stopped before it finished" : "not reached before the run halted"
+        }
+        state.summary = summary
+        state.screen = .summary
+        state.showHelp = false
+        state.run.confirmingQuit = false
+    }
+
+    private static func appendLog(_ state: inout ViewState, itemID: String?, text: String, level: LogLevel?, fromAgent: Bool) {
+        state.run.log.append(itemID: itemID, text: Sanitizer.sanitize(text), level: level, fromAgent: fromAgent)
+    }
+
+    // MARK: Keys
+
+    /// Applies a key; returns what the app must do. `now` stamps anything the key starts.
+    public static func reduce(_ state: inout ViewState, key: Key, now: Double) -> [TUICommand] {
+        state.now = max(state.now, now)
+        if key == .resize { return [] }
+        if state.showHelp && key != .interrupt {
+            if key == .character("?") || key == .escape || key == .character("q") { state.showHelp = false }
+            return []
+        }
+        switch state.screen {
+        case .launch: return launchKey(&state, key)
+        case .run: return runKey(&state, key)
+        case .summary:
+            if KeyTable.action(for: key, on: .summary) == .help {
+                state.showHelp = true
+                return []
+            }
+            return [.exit(code: state.summary?.exitCode ?? 0)]
+        }
+    }
+
+    private static func launchKey(_ state: inout ViewState, _ key: Key) -> [TUICommand] {
+        guard let action = KeyTable.action(for: key, on: .launch) else { return [] }
+        state.launch.notice = nil
+        let count = state.launch.rows.count
+        switch action {
+        case .launch:
+            let errors = state.input.preflightErrors.count
+            if errors > 0 {
+                state.launch.notice = "Cannot launch: preflight found \(errors) error\(errors == 1 ? "" : "s"). Fix them and run again."
+                return []
+            }
+            var params = state.params
+            params.targets = state.launchTargets
+            begin(&state, params: params)
+            return [.launch(params)]
+        case .quit:
+            return [.quit(exitCode: 130)]
+        case .toggleAutoAdvance:
+            state.params.autoAdvance.toggle()
+        case .capUp:
+            state.params.cap += 1
+        case .capDown:
+            state.params.cap = max(0, state.params.cap - 1)
+        case .moveUp:
+            state.launch.highlight = max(0, state.launch.highlight - 1)
+        case .moveDown:
+            state.launch.highlight = max(0, min(count - 1, state.launch.highlight + 1))
+        case .toggleSelection:
+            guard state.launch.picking, state.launch.rows.indices.contains(state.launch.highlight) else { break }
+            let id = state.launch.rows[state.launch.highlight].id
+            if state.launch.picked.contains(id) { state.launch.picked.remove(id) } else { state.launch.picked.insert(id) }
+        case .reorderUp, .reorderDown:
+            let from = state.launch.highlight
+            let to = action == .reorderUp ? from - 1 : from + 1
+            guard state.launch.rows.indices.contains(from), state.launch.rows.indices.contains(to) else { break }
+            state.launch.rows.swapAt(from, to)
+            state.launch.highlight = to
+            if !state.launch.picking { state.params.targets = state.launch.rows.map(\.id) }
+        case .help:
+            state.showHelp = true
+        default:
+            break
+        }
+        return []
+    }
+
+    private static func runKey(_ state: inout ViewState, _ key: Key) -> [TUICommand] {
+        if state.run.shuttingDown {
+            return key == .interrupt ? [.forceShutdown] : []
+        }
+        if state.run.confirmingQuit {
+            switch key {
+            // A second Ctrl-C at the prompt confirms; a third (while stopping) forces.
+            case .character("y"), .character("Y"), .interrupt:
+                state.run.confirmingQuit = false
+                state.run.shuttingDown = true
+                return [.requestShutdown]
+            case .character("n"), .character("N"), .escape:
+                state.run.confirmingQuit = false
+            default:
+                break
+            }
+            return []
+        }
+        if let draft = state.run.searchDraft {
+            searchPromptKey(&state, key, draft: draft)
+            return []
+        }
+        guard let action = KeyTable.action(for: key, on: .run) else { return [] }
+        state.run.searchMessage = nil
+        switch action {
+        case .quit:
+            state.run.confirmingQuit = true
+        case .help:
+            state.showHelp = true
+        case .scrollUp: scroll(&state, by: -1)
+        case .scrollDown: scroll(&state, by: 1)
+        case .pageUp: scroll(&state, by: -state.run.pageSize)
+        case .pageDown: scroll(&state, by: state.run.pageSize)
+        case .scrollTop:
+            let lines = state.visibleLog
+            if !lines.isEmpty { state.run.anchor = lines[min(lines.count, state.run.pageSize) - 1].sequence }
+        case .follow:
+            state.run.anchor = nil
+        case .moveUp, .moveDown:
+            let count = state.run.rows.count
+            guard count > 0 else { break }
+            state.run.selected = max(0, min(count - 1, state.run.selected + (action == .moveUp ? -1 : 1)))
+            state.run.selectionPinned = true
+        case .toggleDetail:
+            state.run.showDetail.toggle()
+        case .toggleFilter:
+            state.run.filterSelected.toggle()
+        case .search:
+            state.run.searchDraft = ""
+        case .nextMatch:
+            if let query = state.run.searchQuery { search(&state, for: query, skippingCurrent: true) }
+        default:
+            break
+        }
+        return []
+    }
+
+    private static func searchPromptKey(_ state: inout ViewState, _ key: Key, draft: String) {
+        switch key {
+        case .escape, .interrupt:
+            state.run.searchDraft = nil
+        case .enter:
+            state.run.searchDraft = nil
+            guard !draft.isEmpty else { return }
+            state.run.searchQuery = draft
+            search(&state, for: draft, skippingCurrent: false)
+        case .backspace:
+            state.run.searchDraft = String(draft.dropLast())
+        case let .character(character):
+            state.run.searchDraft = draft + Sanitizer.sanitize(String(character))
+        default:
+            break
+        }
+    }
+
+    /// Index of the bottom visible line in `lines`.
+    private static func bottomIndex(_ state: ViewState, _ lines: [LogLine]) -> Int {
+        guard let anchor = state.run.anchor else { return lines.count - 1 }
+        return lines.lastIndex { $0.sequence <= anchor } ?? 0
+    }
+
+    /// Moves the view; reaching the newest line resumes following.
+    private static func scroll(_ state: inout ViewState, by delta: Int) {
+        let lines = state.visibleLog
+        guard !lines.isEmpty else { return }
+        let lowest = min(lines.count, state.run.pageSize) - 1
+        let target = max(lowest, bottomIndex(state, lines) + delta)
+        state.run.anchor = target >= lines.count - 1 ? nil : lines[target].sequence
+    }
+
+    /// Searches backwards (older) from the bottom line, wrapping around; case-insensitive.
+    private static func search(_ state: inout ViewState, for query: String, skippingCurrent: Bool) {
+        let lines = state.visibleLog
+        guard !lines.isEmpty else {
+            state.run.searchMessage = "Not found: \(query)"
+            return
+        }
+        let needle = query.lowercased()
+        let start = bottomIndex(state, lines) - (skippingCurrent ? 1 : 0)
+        for step in 0..<lines.count {
+            let index = ((start - step) % lines.count + lines.count) % lines.count
+            if lines[index].text.lowercased().contains(needle) {
+                state.run.anchor = lines[index].sequence
+                state.run.searchMessage = nil
+                return
+            }
+        }
+        state.run.searchMessage = "Not found: \(query)"
+    }
+}
+
+extension Array {
+    /// nil when empty, for `??` fallbacks.
+    var nonEmpty: [Element]? { isEmpty ? nil : self }
+}

@@ -1,0 +1,23 @@
+/// Markers and borders, in Unicode or (without a UTF-8 locale) ASCII.
+struct Glyphs {
+    let pending, done, blocked, skipped: String
+    let spinner: [String]
+    let horizontal, vertical, topLeft, topRight, bottomLeft, bottomRight: String
+    let separator: String
+
+    static let unicode = Glyphs(pending: "·", done: "✔", blocked: "✖", skipped: "⏭",
+                                spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
+                                horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└",
+                                bottomRight: "┘", separator: "·")
+    static let ascii = Glyphs(pending: ".", done: "+", blocked: "x", skipped: ">", spinner: ["|", "/", "-", "\\"],
+                              horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+",
+                              bottomRight: "+", separator: "-")
+
+    static func forState(_ state: ViewState) -> Glyphs { state.unicode ? unicode : ascii }
+
+    /// The spinner frame for a clock reading: ten frames a second.
+    func spinnerFrame(at now: Double) -> String {
+        let tick = Int((max(0, now) * 10).rounded(.down))
+        return spinner[tick % spinner.count]
+    }
+}

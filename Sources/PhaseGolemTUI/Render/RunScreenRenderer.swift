@@ -1,0 +1,166 @@
+import PhaseGolemCore
+
+/// The run screen: header, targets, live log, status chips, footer or prompt.
+enum RunScreenRenderer {
+    static func draw(_ state: ViewState, on canvas: inout Canvas) {
+        let width = canvas.buffer.width
+        let height = canvas.buffer.height
+        let sep = canvas.glyphs.separator
+        let runTime = state.run.runStartedAt.map { formatDuration(state.now - $0) } ?? "--:--"
+        canvas.bar("phase-golem \(sep) \(state.input.projectName) \(sep) \(state.input.agentDescription)", y: 0,
+                   right: "auto-advance \(state.params.autoAdvance ? "ON" : "OFF") \(sep) \(runTime)")
+        let panes = Layout.runPanes(state, width: width, height: height)
+        drawTargets(state, on: &canvas, rect: panes.targets)
+        drawLog(state, on: &canvas, rect: panes.log)
+        drawStatusBar(state, on: &canvas, y: height - 2)
+        drawFooter(state, on: &canvas, y: height - 1)
+    }
+
+    static func marker(_ row: TargetRow, state: ViewState, glyphs: Glyphs) -> String {
+        switch row.status {
+        case .pending: glyphs.pending
+        case .running: glyphs.spinnerFrame(at: state.now)
+        case .done: glyphs.done
+        case .blocked: glyphs.blocked
+        case .skipped: glyphs.skipped
+        }
+    }
+
+    static func statusStyle(_ status: TargetStatus, _ canvas: Canvas) -> Style {
+        switch status {
+        case .pending: Style(dim: true)
+        case .running: canvas.style(.cyan, bold: true)
+        case .done: canvas.style(.green)
+        case .blocked: canvas.style(.red)
+        case .skipped: canvas.style(.yellow)
+        }
+    }
+
+    private static func drawTargets(_ state: ViewState, on canvas: inout Canvas, rect: Rect) {
+        canvas.box(rect, title: "Targets")
+        let inner = rect.inner
+        let rows = state.run.rows
+        guard inner.height > 0 else { return }
+        if rows.isEmpty {
+            canvas.text("Waiting for the scheduler…", x: inner.x + 1, y: inner.y, width: inner.width - 2, style: Style(dim: true))
+            return
+        }
+        let detail = state.run.showDetail ? 1 : 0
+        let visible = max(1, inner.height - detail)
+        let first = max(0, min(state.run.selected - visible + 1, rows.count - visible))
+        var y = inner.y
+        let idWidth = min(14, rows.map { $0.id.unicodeScalars.count }.max() ?? 0)
+        for (offset, row) in rows.dropFirst(first).prefix(visible).enumerated() {
+            let index = first + offset
+            guard y < inner.y + inner.height else { break }
+            drawRow(row, state: state, canvas: &canvas, x: inner.x, y: y, width: inner.width, idWidth: idWidth)
+            if index == state.run.selected {
+                canvas.buffer.restyle(x: inner.x, y: y, width: inner.width, style: Style(reverse: true))
+            }
+            y += 1
+            if index == state.run.selected, state.run.showDetail, y < inner.y + inner.height {
+                let text: String
+                switch row.status {
+                case .blocked: text = "blocked: \(row.reason ?? "no reason recorded")"
+                case .skipped: text = "skipped: \(row.reason ?? "no reason recorded")"
+                case .done: text = "done"
+                case .running: text = "running \(row.phasePosition ?? "")"
+                case .pending: text = "waiting"
+                }
+                canvas.text(text, x: inner.x + 3, y: y, width: inner.width - 4, style: statusStyle(row.status, canvas))
+                y += 1
+            }
+        }
+    }
+
+    private static func drawRow(_ row: TargetRow, state: ViewState, canvas: inout Canvas, x: Int, y: Int, width: Int,
+                                idWidth: Int) {
+        let style = statusStyle(row.status, canvas)
+        canvas.text(marker(row, state: state, glyphs: canvas.glyphs), x: x + 1, y: y, width: 1, style: style)
+        canvas.text(row.id, x: x + 3, y: y, width: idWidth, style: Style(bold: true))
+        var right: [String] = []
+        if row.status == .running || row.status == .blocked, let position = row.phasePosition { right.append(position) }
+        if let started = row.startedAt {
+            right.append(formatDuration((row.finishedAt ?? state.now) - started))
+        }
+        let rightText = right.joined(separator: " ")
+        let rightWidth = rightText.unicodeScalars.count
+        let titleX = x + 4 + idWidth
+        let titleWidth = width - (titleX - x) - rightWidth - 2
+        canvas.text(row.title, x: titleX, y: y, width: titleWidth)
+        if rightWidth > 0, width - rightWidth - 1 > titleX - x {
+            canvas.text(rightText, x: x + width - rightWidth - 1, y: y, width: rightWidth, style: style)
+        }
+    }
+
+    private static func drawLog(_ state: ViewState, on canvas: inout Canvas, rect: Rect) {
+        let sep = canvas.glyphs.separator
+        let source: String
+        if state.run.filterSelected, state.run.rows.indices.contains(state.run.selected) {
+            source = state.run.rows[state.run.selected].id
+        } else {
+            source = "all output"
+        }
+        canvas.box(rect, title: "Log \(sep) \(source) \(sep) \(state.run.following ? "FOLLOWING" : "SCROLLED")")
+        let inner = rect.inner
+        guard inner.height > 0 else { return }
+        let lines = state.visibleLog
+        guard !lines.isEmpty else {
+            canvas.text("No output yet.", x: inner.x + 1, y: inner.y, width: inner.width - 2, style: Style(dim: true))
+            return
+        }
+        var bottom = lines.count - 1
+        if let anchor = state.run.anchor { bottom = lines.lastIndex { $0.sequence <= anchor } ?? 0 }
+        // Near the top the pane fills downwards instead of leaving blank rows at the bottom.
+        bottom = max(bottom, min(lines.count, inner.height) - 1)
+        let first = max(0, bottom - inner.height + 1)
+        let query = state.run.searchQuery?.lowercased()
+        for (offset, line) in lines[first...bottom].enumerated() {
+            let y = inner.y + offset
+            let style: Style
+            switch line.level {
+            case .error: style = canvas.style(.red)
+            case .warn: style = canvas.style(.yellow)
+            case .debug: style = Style(dim: true)
+            default: style = .plain
+            }
+            canvas.text(line.text, x: inner.x + 1, y: y, width: inner.width - 2, style: style)
+            if let query, !query.isEmpty, let range = line.text.lowercased().range(of: query) {
+                let lowered = line.text.lowercased()
+                let start = lowered.unicodeScalars.distance(from: lowered.startIndex, to: range.lowerBound)
+                let length = query.unicodeScalars.count
+                if start + length <= inner.width - 2 {
+                    canvas.buffer.restyle(x: inner.x + 1 + start, y: y, width: length, style: Style(reverse: true))
+                }
+            }
+        }
+    }
+
+    private static func drawStatusBar(_ state: ViewState, on canvas: inout Canvas, y: Int) {
+        let glyphs = canvas.glyphs
+        let total = state.run.rows.count
+        let chips = "\(state.count(.done))/\(total) done  \(glyphs.done)\(state.count(.done)) \(glyphs.blocked)\(state.count(.blocked)) "
+            + "\(glyphs.skipped)\(state.count(.skipped)) \(glyphs.spinner[0])\(state.count(.running)) \(glyphs.pending)\(state.count(.pending))"
+        let bar = glyphs.vertical
+        let right = "phases \(state.run.capUsed)/\(state.run.cap) \(bar) breaker \(state.run.breakerCount)/\(state.run.breakerThreshold)"
+        canvas.bar(chips, y: y, right: right)
+    }
+
+    private static func drawFooter(_ state: ViewState, on canvas: inout Canvas, y: Int) {
+        let width = canvas.buffer.width
+        if state.run.shuttingDown {
+            canvas.text("Stopping: waiting for the agent and saving state… Ctrl-C again forces it.", x: 1, y: y,
+                        width: width - 2, style: canvas.style(.yellow, bold: true))
+        } else if state.run.confirmingQuit {
+            canvas.text("Stop the run? y: stop gracefully   n/Esc: keep running", x: 1, y: y, width: width - 2,
+                        style: canvas.style(.yellow, bold: true))
+        } else if let draft = state.run.searchDraft {
+            let end = canvas.text("/" + draft, x: 1, y: y, width: width - 3, style: Style(bold: true))
+            canvas.buffer.put(" ", x: end, y: y, style: Style(reverse: true))
+        } else if let message = state.run.searchMessage {
+            canvas.text(message, x: 1, y: y, width: width - 2, style: canvas.style(.red, bold: true))
+        } else {
+            canvas.footer(for: .run, y: y)
+        }
+    }
+}

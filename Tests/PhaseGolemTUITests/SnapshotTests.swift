@@ -1,0 +1,62 @@
+import PhaseGolemCore
+import Testing
+@testable import PhaseGolemTUI
+
+@Suite struct SnapshotTests {
+    static let sizes = [(80, 24), (120, 40)]
+
+    static func states() -> [(String, ViewState)] {
+        var picking = ViewState(input: Sample.input(targets: []))
+        _ = ViewReducer.reduce(&picking, key: .character(" "), now: 0)
+        _ = ViewReducer.reduce(&picking, key: .character("j"), now: 0)
+        _ = ViewReducer.reduce(&picking, key: .character("j"), now: 0)
+        _ = ViewReducer.reduce(&picking, key: .character(" "), now: 0)
+        var blockedLaunch = ViewState(input: Sample.input(errors: Sample.preflightErrors))
+        _ = ViewReducer.reduce(&blockedLaunch, key: .enter, now: 0)
+        var help = Sample.midRun()
+        _ = ViewReducer.reduce(&help, key: .character("?"), now: 1385)
+        var detail = Sample.midRun()
+        _ = ViewReducer.reduce(&detail, key: .left, now: 1385)
+        _ = ViewReducer.reduce(&detail, key: .character("r"), now: 1385)
+        return [
+            ("launch-targets", ViewState(input: Sample.input())),
+            ("launch-preflight-errors", blockedLaunch),
+            ("launch-picking", picking),
+            ("run-midrun", Sample.midRun()),
+            ("run-detail", detail),
+            ("run-help", help),
+            ("run-ascii-nocolor", Sample.midRun(colors: false, unicode: false)),
+            ("summary-completed", Sample.summaryState(blocked: false)),
+            ("summary-blocked", Sample.summaryState(blocked: true)),
+        ]
+    }
+
+    @Test func screensAtStandardSizes() {
+        for (name, state) in Self.states() {
+            for (width, height) in Self.sizes {
+                assertSnapshot(Renderer.render(state, width: width, height: height), named: "\(name)-\(width)x\(height)")
+            }
+        }
+    }
+
+    @Test func minimumSize() {
+        for (name, state) in Self.states() where ["launch-targets", "run-midrun", "summary-blocked"].contains(name) {
+            assertSnapshot(Renderer.render(state, width: 60, height: 15), named: "\(name)-60x15")
+        }
+    }
+
+    @Test func tooSmall() {
+        let buffer = Renderer.render(Sample.midRun(), width: 40, height: 10)
+        assertSnapshot(buffer, named: "too-small-40x10")
+        #expect(buffer.textLines.joined().contains("Terminal too small (40x10)"))
+    }
+
+    @Test(arguments: [(1, 1), (20, 6), (59, 24), (60, 15), (99, 30), (100, 30), (250, 80)])
+    func rendersAtAnySize(width: Int, height: Int) {
+        for (_, state) in Self.states() {
+            let buffer = Renderer.render(state, width: width, height: height)
+            #expect(buffer.width == width && buffer.height == height)
+            #expect(buffer.cells.allSatisfy { Sanitizer.width(of: $0.scalar) == 1 })
+        }
+    }
+}
