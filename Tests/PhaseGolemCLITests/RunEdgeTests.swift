@@ -76,6 +76,19 @@ struct RunEdgeTests {
         #expect(RunHarness.agentLog(root).isEmpty)
     }
 
+    @Test("--tui without a terminal is a clear error; without a terminal the default is the plain log")
+    func tuiNeedsTerminal() throws {
+        let root = try Self.oneItem()
+        defer { CLIHarness.remove(root) }
+        let forced = try RunHarness.run(["--tui"], in: root)
+        #expect(forced.status == 1)
+        #expect(forced.stderr.contains("Error: --tui needs a terminal: standard input and output must be a terminal"))
+        #expect(RunHarness.agentLog(root).isEmpty)
+        let plain = try RunHarness.run(["--cap", "0"], in: root)
+        #expect(plain.stderr.hasPrefix("--- Phase Golem ---\n"))
+        #expect(try RunHarness.run(["--tui", "--no-tui"], in: root).status == 2)
+    }
+
     @Test("a missing agent program fails before anything runs, saying what to do")
     func missingAgent() throws {
         let config = RunHarness.config().replacingOccurrences(of: RunHarness.fakeAgent, with: "/nonexistent/agent")

@@ -3,6 +3,11 @@ import PhaseGolemCore
 
 /// Drives the real binary in a tmux pane: a real terminal, keys in, screen text out.
 struct Tmux {
+    /// tmux is installed by .ci/run; without it (a bare developer machine) these tests are skipped.
+    static var isAvailable: Bool {
+        (try? ProcessRunner.run("tmux", ["-V"]).succeeded) ?? false
+    }
+
     let session: String
     let root: String
 

@@ -144,18 +144,28 @@ struct RunCommand: AsyncParsableCommand {
         }
         let session = plumbing.session
         let running = Locked<Task<Result<RunSummary, any Error>, Never>?>(nil)
-        let input = TUIInput(prepared: prepared, projectName: options.root)
+        let projectName = options.root == "." ? (ProcessEnvironment.all["PWD"] ?? ".").split(separator: "/").last.map(String.init) ?? "." : options.root
         let useColor = (ProcessEnvironment.all["NO_COLOR"] ?? "").isEmpty
-        let app = TUIApp(input: input, events: plumbing.uiEvents ?? AsyncStream { $0.finish() }, skipLaunch: yes,
-                         useColor: useColor, leaveAfterHalt: plumbing.signalled)
+        let app = TUIApp(makeInput: { colors, unicode in
+            TUIInput(prepared: prepared, projectName: projectName, colors: colors, unicode: unicode)
+        }, events: plumbing.uiEvents ?? AsyncStream { $0.finish() }, skipLaunch: yes,
+                         useColor: useColor, leaveAfterHalt: plumbing.signalled, logLevel: level)
         let shutdown = plumbing.shutdown
         let registry = plumbing.registry
         let uiResult: Result<TUIApp.Outcome, any Error> = await BlockingThread.run {
             Result {
                 try app.run(onLaunch: { params in
-                    var launched = prepared
-                    launched.params = params
-                    running.withLock { $0 = Task { await Result { try await session.execute(launched) } } }
+                    var edited = prepared
+                    edited.params = params
+                    let launched = edited
+                    let task = Task<Result<RunSummary, any Error>, Never> {
+                            do {
+                                return .success(try await session.execute(launched))
+                            } catch {
+                                return .failure(error)
+                            }
+                    }
+                    running.withLock { $0 = task }
                 }, onShutdown: { force in
                     shutdown.request()
                     if force { registry.killAllNow() }
