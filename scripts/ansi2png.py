@@ -19,6 +19,23 @@ BACKGROUND = (30, 33, 39)
 FOREGROUND = (220, 223, 228)
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
 BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf"
+FALLBACK = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def has_glyph(font, char):
+    """Whether the font draws `char` differently from a code point no font has."""
+    missing = font.getmask("\U0010FFFD")
+    mask = font.getmask(char)
+    return mask.size != missing.size or bytes(mask) != bytes(missing)
+
+
+def draw_next_track(draw, x0, y0, w, h, fill):
+    """⏭ drawn by hand: no installed font has it."""
+    mid = y0 + h // 2
+    half = max(2, h // 5)
+    draw.polygon([(x0 + 1, mid - half), (x0 + w // 2 - 1, mid), (x0 + 1, mid + half)], fill=fill)
+    draw.polygon([(x0 + w // 2 - 2, mid - half), (x0 + w - 3, mid), (x0 + w // 2 - 2, mid + half)], fill=fill)
+    draw.line([(x0 + w - 2, mid - half), (x0 + w - 2, mid + half)], fill=fill)
 
 
 def colour(name, default):
@@ -52,6 +69,7 @@ def main():
 
     regular = ImageFont.truetype(FONT, args.size)
     bold = ImageFont.truetype(BOLD, args.size)
+    fallback = ImageFont.truetype(FALLBACK, args.size)
     left, top, right, bottom = regular.getbbox("M")
     cell_w = right - left + 1
     cell_h = int(args.size * 1.35)
@@ -74,8 +92,13 @@ def main():
                 draw.line([x0, y0 + cell_h // 2, x0 + cell_w, y0 + cell_h // 2], fill=fg)
             elif data in "│┃":
                 draw.line([x0 + cell_w // 2, y0, x0 + cell_w // 2, y0 + cell_h], fill=fg)
+            elif data == "⏭":
+                draw_next_track(draw, x0, y0, cell_w, cell_h, fg)
             elif data.strip():
-                draw.text((x0, y0 + (cell_h - args.size) // 2 - 1), data, font=bold if char.bold else regular, fill=fg)
+                font = bold if char.bold else regular
+                if not has_glyph(font, data):
+                    font = fallback
+                draw.text((x0, y0 + (cell_h - args.size) // 2 - 1), data, font=font, fill=fg)
     image.save(args.out)
     print(image.size)
 
