@@ -17,7 +17,7 @@ struct Tmux {
         let session = "pg-\(UUID().uuidString.prefix(8))"
         let exports = environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
         let quoted = arguments.map { "'\($0)'" }.joined(separator: " ")
-        let command = "cd '\(root)' && env LANG=C.UTF-8 TERM=tmux-256color \(exports) '\(CLIHarness.binary)' run \(quoted); "
+        let command = "cd '\(root)' && env -u CI -u PHASE_GOLEM_TUI -u NO_COLOR LANG=C.UTF-8 TERM=tmux-256color \(exports) '\(CLIHarness.binary)' run \(quoted); "
             + "echo \"EXIT:$?\" > '\(root)/.git/tui-exit'; sleep 600"
         let output = try ProcessRunner.run("tmux", ["-u", "new-session", "-d", "-s", session, "-x", String(width), "-y", String(height), command])
         guard output.succeeded else { throw CLIHarness.HarnessError("tmux failed: \(output.stderrText)") }
