@@ -94,6 +94,24 @@ struct TUIEndToEndTests {
         #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
     }
 
+    @Test("SIGTERM and SIGHUP: graceful stop, the UI leaves right after the halt, the terminal is restored", arguments: [SIGTERM, SIGHUP])
+    func signals(_ signal: Int32) throws {
+        let (root, env) = try Self.project()
+        defer { CLIHarness.remove(root) }
+        try CLIHarness.write("* * sleep 30\n", to: env["FAKE_AGENT_SCRIPT"] ?? "")
+        let tmux = try Tmux.start(root: root, arguments: ["--target", Self.a, "--yes"], environment: env)
+        defer { tmux.kill() }
+        try tmux.waitFor("Log · all output")
+        let deadline = Date().addingTimeInterval(10)
+        while RunHarness.agentLog(root).isEmpty && Date() < deadline { usleep(50_000) }
+        let pid = try #require(try tmux.programPID())
+        kill(pid, signal)
+        #expect(try tmux.exitCode() == 0)
+        #expect(try tmux.alternateScreenOn() == false)
+        #expect(try tmux.capture().contains("Halt reason: ShutdownRequested"))
+        #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
+    }
+
     @Test("resizing redraws at the new size; a tiny terminal gets a message instead of a broken layout")
     func resize() throws {
         let (root, env) = try Self.project()

@@ -62,6 +62,19 @@ struct Tmux {
         throw CLIHarness.HarnessError("the program did not exit; the screen shows:\n\((try? capture()) ?? "")")
     }
 
+    /// The pid of phase-golem inside the pane (a child of the pane's shell).
+    func programPID() throws -> pid_t? {
+        let shell = try ProcessRunner.run("tmux", ["list-panes", "-t", session, "-F", "#{pane_pid}"]).stdoutText.trimmed()
+        let children = try ProcessRunner.run("pgrep", ["-P", shell, "-f", "phase-golem"]).stdoutText
+        guard let first = children.split(separator: "\n").first else { return nil }
+        return pid_t(String(first).trimmed())
+    }
+
+    /// Whether the pane is still in the alternate screen (curses not restored).
+    func alternateScreenOn() throws -> Bool {
+        try ProcessRunner.run("tmux", ["display-message", "-p", "-t", session, "#{alternate_on}"]).stdoutText.trimmed() == "1"
+    }
+
     func kill() {
         _ = try? ProcessRunner.run("tmux", ["kill-session", "-t", session])
     }
