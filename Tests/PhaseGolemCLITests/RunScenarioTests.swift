@@ -196,23 +196,7 @@ struct RunScenarioTests {
         let id = "WRK-00001"
         let root = try RunHarness.project(items: [RunHarness.item(id, status: .inProgress, phase: "review", pool: .main)])
         defer { CLIHarness.remove(root) }
-        let scriptPath = root + "/.git/fake-agent-script"
-        try CLIHarness.write("\(id) review sleep 30\n", to: scriptPath)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLIHarness.binary)
-        process.arguments = ["run"]
-        process.currentDirectoryURL = URL(fileURLWithPath: root)
-        var env = ProcessInfo.processInfo.environment
-        env["FAKE_AGENT_SCRIPT"] = scriptPath
-        env["FAKE_AGENT_LOG"] = root + "/.git/fake-agent-log"
-        process.environment = env
-        let errPipe = Pipe()
-        process.standardError = errPipe
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        while RunHarness.agentLog(root).isEmpty && Date() < deadline { usleep(50_000) }
-        usleep(200_000)
+        let (process, errPipe) = try RunEdgeTests.startRun(root, script: "\(id) review sleep 30\n")
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         let stderr = String(decoding: errPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

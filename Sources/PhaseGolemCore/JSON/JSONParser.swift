@@ -87,15 +87,7 @@ public struct JSONParser {
             let key = try parseString()
             try expect(UInt8(ascii: ":"), "expected ':' after key")
             try body(&self, key)
-            skipWhitespace()
-            guard index < bytes.count else { throw error("unterminated object") }
-            let next = bytes[index]
-            index += 1
-            if next == UInt8(ascii: "}") { return }
-            guard next == UInt8(ascii: ",") else {
-                index -= 1
-                throw error("expected ',' or '}' in object")
-            }
+            if try atContainerEnd(UInt8(ascii: "}"), "object") { return }
         }
     }
 
@@ -110,16 +102,24 @@ public struct JSONParser {
         }
         while true {
             try body(&self)
-            skipWhitespace()
-            guard index < bytes.count else { throw error("unterminated array") }
-            let next = bytes[index]
-            index += 1
-            if next == UInt8(ascii: "]") { return }
-            guard next == UInt8(ascii: ",") else {
-                index -= 1
-                throw error("expected ',' or ']' in array")
-            }
+            if try atContainerEnd(UInt8(ascii: "]"), "array") { return }
         }
+    }
+
+    /// After a member or element: consumes `,` (more follow, false) or `closing` (done, true).
+    private mutating func atContainerEnd(_ closing: UInt8, _ kind: StaticString) throws(JSONSyntaxError) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw error("unterminated \(kind)") }
+        let next = bytes[index]
+        if next == closing {
+            index += 1
+            return true
+        }
+        guard next == UInt8(ascii: ",") else {
+            throw error("expected ',' or '\(Self.describe(closing))' in \(kind)")
+        }
+        index += 1
+        return false
     }
 
     private mutating func enterNesting() throws(JSONSyntaxError) {
@@ -325,15 +325,7 @@ public struct JSONParser {
                 try skipString()
                 try expect(UInt8(ascii: ":"), "expected ':' after key")
                 try skipValue()
-                skipWhitespace()
-                guard index < bytes.count else { throw error("unterminated object") }
-                let next = bytes[index]
-                index += 1
-                if next == UInt8(ascii: "}") { return }
-                guard next == UInt8(ascii: ",") else {
-                    index -= 1
-                    throw error("expected ',' or '}' in object")
-                }
+                if try atContainerEnd(UInt8(ascii: "}"), "object") { return }
             }
         case UInt8(ascii: "["):
             try parseArray { (parser: inout JSONParser) throws(JSONSyntaxError) in try parser.skipValue() }
