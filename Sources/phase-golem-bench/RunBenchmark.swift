@@ -23,6 +23,7 @@ enum RunBenchmark {
 
         [execution]
         phase_timeout_minutes = 5
+        default_phase_cap = 100
         max_retries = 0
 
         [agent]
@@ -49,7 +50,7 @@ enum RunBenchmark {
     }
 
     /// A git project with `ready` Ready items and, optionally, `others` bulk items and `targets` InProgress targets.
-    static func makeProject(at root: String, ready: Int, targets: Int, others: Int) -> [String] {
+    static func makeProject(at root: String, ready: Int, targets: Int, others: Int, agent: String = instantAgent) -> [String] {
         _ = try? ProcessRunner.run("rm", ["-rf", root])
         if others > 0 {
             Bench.generate(count: others, blocked: 0, root: root)
@@ -77,7 +78,7 @@ enum RunBenchmark {
             try FileIO.writeAtomically(FileIO.join(root, ".task-golem/archive.jsonl"), chunks: [StoreFileFormat.header + [0x0A]])
             try FileIO.writeAtomically(FileIO.join(root, ".task-golem/tasks.lock"), chunks: [])
             try FileIO.writeAtomically(FileIO.join(root, "phase-golem.toml"), chunks: [Array(config.utf8)])
-            try FileIO.writeAtomically(FileIO.join(root, "agent.sh"), chunks: [Array(instantAgent.utf8)])
+            try FileIO.writeAtomically(FileIO.join(root, "agent.sh"), chunks: [Array(agent.utf8)])
             try FileIO.writeAtomically(FileIO.join(root, ".gitignore"), chunks: [Array(".phase-golem/\n".utf8)])
             chmod(FileIO.join(root, "agent.sh"), 0o755)
             sh("git init -q -b main && git config user.email bench@example.com && git config user.name Bench && git add -A && git commit -qm init", in: root)

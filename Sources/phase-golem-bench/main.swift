@@ -149,6 +149,8 @@ case "store":
     Bench.storeBenchmark(runs: runs)
 case "run":
     RunBenchmark.runBenchmark()
+case "tui":
+    TUIBenchmark.run()
 case "generate":
     // Leaves a store behind for profiling: phase-golem-bench generate COUNT DIR
     guard arguments.count >= 3, let count = Int(arguments[1]) else {
@@ -162,6 +164,6 @@ case "generate":
         Bench.fail("\(error)")
     }
 default:
-    Logger.writeLine("usage: phase-golem-bench store [--runs N] | run | generate COUNT DIR [BLOCKED]", to: 2)
+    Logger.writeLine("usage: phase-golem-bench store [--runs N] | run | tui | generate COUNT DIR [BLOCKED]", to: 2)
     exit(2)
 }

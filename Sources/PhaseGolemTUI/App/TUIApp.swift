@@ -44,7 +44,7 @@ public final class TUIApp: Sendable {
     public func run(onLaunch: @escaping @Sendable (RunParams) -> Void, onShutdown: @escaping @Sendable (Bool) -> Void) throws -> Outcome {
         let terminal = try CursesTerminal(useColor: useColor)
         defer { terminal.restore() }
-        let queue = Locked<[SchedulerEvent]>([])
+        let queue = Locked(EventQueue())
         let stream = events
         let level = logLevel
         let consumer = Task.detached {
@@ -62,6 +62,8 @@ public final class TUIApp: Sendable {
         var summary: RunSummary?
         var lastFrame = 0.0
         var dirty = true
+        var stats = FrameStats()
+        defer { stats.write() }
         if skipLaunch {
             // --yes: exactly what Enter on the launch screen does (preflight errors still stop it).
             for case .launch(let params) in ViewReducer.reduce(&state, key: .enter, now: StoreLock.monotonicSeconds()) {
@@ -70,7 +72,10 @@ public final class TUIApp: Sendable {
         }
         while true {
             let now = StoreLock.monotonicSeconds()
-            if let key = terminal.readKey(timeoutMilliseconds: 15) {
+            let key = terminal.readKey(timeoutMilliseconds: 15)
+            // From here to the end of the iteration a new key waits: that is the UI's key latency.
+            let busyStart = StoreLock.monotonicSeconds()
+            if let key {
                 if key == .resize {
                     dirty = true
                     let (width, height) = terminal.size
@@ -88,10 +93,7 @@ public final class TUIApp: Sendable {
                     dirty = true
                 }
             }
-            let pending = queue.withLock { queue -> [SchedulerEvent] in
-                defer { queue.removeAll(keepingCapacity: true) }
-                return queue
-            }
+            let pending = queue.withLock { $0.take() }
             for event in pending {
                 if case .halted(let result) = event { summary = result }
                 ViewReducer.reduce(&state, event: event)
@@ -107,9 +109,94 @@ public final class TUIApp: Sendable {
                     let (width, height) = terminal.size
                     terminal.draw(Renderer.render(state, width: width, height: height))
                     dirty = false
+                    if state.screen == .run { stats.frame(at: now) }
                 }
                 lastFrame = now
             }
+            stats.iteration(started: busyStart, finished: StoreLock.monotonicSeconds())
         }
+    }
+}
+
+/// Engine events waiting for the UI loop, bounded so that a flood of agent output can neither
+/// grow memory nor hold a keypress up.
+struct EventQueue {
+    private var events: [SchedulerEvent] = []
+    private var pendingLines = 0
+    private var skippedLines = 0
+
+    /// Agent lines waiting beyond this are dropped, oldest first; they are all in the log file.
+    static let maxPendingLines = 20_000
+    /// Agent lines folded into the view per loop iteration, so keys are read in between.
+    static let linesPerIteration = 2_500
+
+    mutating func append(_ event: SchedulerEvent) {
+        events.append(event)
+        pendingLines += Self.lines(event)
+        while pendingLines > Self.maxPendingLines,
+              let index = events.firstIndex(where: { Self.lines($0) > 0 }) {
+            let count = Self.lines(events[index])
+            events.remove(at: index)
+            pendingLines -= count
+            skippedLines += count
+        }
+    }
+
+    /// The next events to fold, within the per-iteration budget.
+    mutating func take() -> [SchedulerEvent] {
+        var taken: [SchedulerEvent] = []
+        if skippedLines > 0 {
+            taken.append(.log(.info, "… \(skippedLines) agent output lines not shown here (all are in the attempt's log file)"))
+            skippedLines = 0
+        }
+        var budget = Self.linesPerIteration
+        var count = 0
+        for event in events {
+            let lines = Self.lines(event)
+            if lines > 0 && budget <= 0 { break }
+            budget -= lines
+            pendingLines -= lines
+            taken.append(event)
+            count += 1
+        }
+        events.removeFirst(count)
+        return taken
+    }
+
+    private static func lines(_ event: SchedulerEvent) -> Int {
+        if case .agentOutput(_, _, let lines) = event { return lines.count }
+        return 0
+    }
+}
+
+/// Frame and loop timings for the TUI benchmark, written as JSON to `$PHASE_GOLEM_TUI_STATS`
+/// when that is set (otherwise nothing is recorded or written).
+struct FrameStats {
+    private let path = getenv("PHASE_GOLEM_TUI_STATS").map { String(cString: $0) }
+    private var frames = 0
+    private var firstFrame: Double?
+    private var lastFrame: Double?
+    private var longestGap = 0.0
+    private var longestIteration = 0.0
+
+    mutating func frame(at now: Double) {
+        guard path != nil else { return }
+        if let lastFrame { longestGap = max(longestGap, now - lastFrame) }
+        if firstFrame == nil { firstFrame = now }
+        lastFrame = now
+        frames += 1
+    }
+
+    mutating func iteration(started: Double, finished: Double) {
+        guard path != nil else { return }
+        longestIteration = max(longestIteration, finished - started)
+    }
+
+    func write() {
+        guard let path, let firstFrame, let lastFrame else { return }
+        let seconds = max(lastFrame - firstFrame, 0.001)
+        let text = "{\"frames\":\(frames),\"seconds\":\(seconds),\"fps\":\(Double(frames) / seconds),"
+            + "\"longest_gap_ms\":\(longestGap * 1000),\"longest_key_wait_ms\":\(longestIteration * 1000)}\n"
+        try? FileIO.writeAtomically(path, chunks: [Array(text.utf8)])
     }
 }
