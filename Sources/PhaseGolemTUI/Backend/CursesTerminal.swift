@@ -24,11 +24,12 @@ public final class CursesTerminal {
     /// Starts curses on the controlling terminal (stdin/stdout), or fails without touching it.
     public init(useColor: Bool) throws {
         setlocale(LC_ALL, "")
-        if String(cString: pg_codeset()) != "UTF-8" {
-            // glibc always has C.UTF-8; without a UTF-8 codeset every non-ASCII cell is blank.
+        // The operator's locale decides Unicode markers or the ASCII fallback; ncurses' wide API
+        // still needs a UTF-8 codeset to work at all (glibc always has C.UTF-8).
+        unicode = String(cString: pg_codeset()) == "UTF-8"
+        if !unicode {
             setlocale(LC_CTYPE, "C.UTF-8")
         }
-        unicode = String(cString: pg_codeset()) == "UTF-8"
         guard let screen = newterm(nil, pg_stdout(), pg_stdin()) else {
             let term = getenv("TERM").map { String(cString: $0) } ?? ""
             throw Failure(description: "Cannot start the full-screen UI on this terminal (TERM=\(term)). Use --no-tui.")
@@ -104,7 +105,9 @@ public final class CursesTerminal {
         if cell.style.underline { attributes |= pg_a_underline() }
         let pair = colors ? pairNumber(cell.style) : 0
         var wide = cchar_t()
-        var characters: [wchar_t] = [wchar_t(bitPattern: cell.scalar.value), 0]
+        // Without a UTF-8 locale the terminal gets ASCII only, whatever the text contained.
+        let scalar = unicode || cell.scalar.isASCII ? cell.scalar : "?"
+        var characters: [wchar_t] = [wchar_t(bitPattern: scalar.value), 0]
         setcchar(&wide, &characters, attributes, pair, nil)
         mvwadd_wch(window, Int32(row), Int32(column), &wide)
     }
