@@ -112,6 +112,51 @@ struct TUIEndToEndTests {
         #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
     }
 
+    @Test("closing the terminal at the launch screen ends the process (no orphan spinning on a dead tty)")
+    func terminalClosedAtLaunch() throws {
+        let (root, env) = try Self.project()
+        defer { CLIHarness.remove(root) }
+        let tmux = try Tmux.start(root: root, arguments: ["--target", Self.a], environment: env)
+        try tmux.waitFor("Enter launch")
+        let pid = try #require(try tmux.programPID())
+        tmux.kill()
+        let deadline = Date().addingTimeInterval(10)
+        while kill(pid, 0) == 0 && Date() < deadline { usleep(50_000) }
+        #expect(kill(pid, 0) != 0, "phase-golem \(pid) still running after its terminal closed")
+        #expect(!RuntimeLock.isHeldByAnotherProcess(root: root))
+    }
+
+    @Test("closing the terminal mid-run stops the run gracefully and commits its state")
+    func terminalClosedMidRun() throws {
+        let (root, env) = try Self.project()
+        defer { CLIHarness.remove(root) }
+        try CLIHarness.write("* * sleep 30\n", to: env["FAKE_AGENT_SCRIPT"] ?? "")
+        let tmux = try Tmux.start(root: root, arguments: ["--target", Self.a, "--yes"], environment: env)
+        try tmux.waitFor("Log · all output")
+        let started = Date().addingTimeInterval(10)
+        while RunHarness.agentLog(root).isEmpty && Date() < started { usleep(50_000) }
+        let pid = try #require(try tmux.programPID())
+        tmux.kill()
+        let deadline = Date().addingTimeInterval(15)
+        while kill(pid, 0) == 0 && Date() < deadline { usleep(50_000) }
+        #expect(kill(pid, 0) != 0)
+        #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
+    }
+
+    @Test("SIGTERM at the launch screen leaves with 130, nothing run")
+    func sigtermAtLaunch() throws {
+        let (root, env) = try Self.project()
+        defer { CLIHarness.remove(root) }
+        let tmux = try Tmux.start(root: root, arguments: ["--target", Self.a], environment: env)
+        defer { tmux.kill() }
+        try tmux.waitFor("Enter launch")
+        let pid = try #require(try tmux.programPID())
+        kill(pid, SIGTERM)
+        #expect(try tmux.exitCode() == 130)
+        #expect(try tmux.alternateScreenOn() == false)
+        #expect(RunHarness.agentLog(root).isEmpty)
+    }
+
     @Test("resizing redraws at the new size; a tiny terminal gets a message instead of a broken layout")
     func resize() throws {
         let (root, env) = try Self.project()

@@ -64,10 +64,14 @@ public final class TUIApp: Sendable {
         var dirty = true
         var stats = FrameStats()
         defer { stats.write() }
+        var launched = false
+        var terminalGone = false
+        let launch: @Sendable (RunParams) -> Void = onLaunch
         if skipLaunch {
             // --yes: exactly what Enter on the launch screen does (preflight errors still stop it).
             for case .launch(let params) in ViewReducer.reduce(&state, key: .enter, now: StoreLock.monotonicSeconds()) {
-                onLaunch(params)
+                launched = true
+                launch(params)
             }
         }
         while true {
@@ -84,7 +88,9 @@ public final class TUIApp: Sendable {
                 } else {
                     for command in ViewReducer.reduce(&state, key: key, now: now) {
                         switch command {
-                        case .launch(let params): onLaunch(params)
+                        case .launch(let params):
+                            launched = true
+                            launch(params)
                         case .requestShutdown: onShutdown(false)
                         case .forceShutdown: onShutdown(true)
                         case .quit(let code), .exit(let code): return Outcome(exitCode: code, summary: summary)
@@ -99,8 +105,16 @@ public final class TUIApp: Sendable {
                 ViewReducer.reduce(&state, event: event)
                 dirty = true
             }
-            if let summary, leaveAfterHalt.value {
-                return Outcome(exitCode: summary.exitCode, summary: summary)
+            // A closed terminal (the pane or ssh session went away) reads as end of file for
+            // ever: stop the run as SIGHUP would, and do not spin on a dead descriptor.
+            if !terminalGone, Self.inputHungUp() {
+                terminalGone = true
+                onShutdown(false)
+            }
+            if terminalGone || leaveAfterHalt.value {
+                if !launched { return Outcome(exitCode: 130, summary: nil) }
+                if let summary { return Outcome(exitCode: summary.exitCode, summary: summary) }
+                if terminalGone { usleep(50_000) }
             }
             if now - lastFrame >= Self.frameInterval {
                 ViewReducer.tick(&state, now: now)
@@ -115,6 +129,15 @@ public final class TUIApp: Sendable {
             }
             stats.iteration(started: busyStart, finished: StoreLock.monotonicSeconds())
         }
+    }
+}
+
+extension TUIApp {
+    /// Whether standard input reports a hang-up (its terminal is gone).
+    static func inputHungUp() -> Bool {
+        var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, 0) > 0 else { return false }
+        return descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
     }
 }
 
