@@ -13,7 +13,8 @@ public struct GitPreconditions {
         let git = Git(root: root)
         let probe = try git.runAllowingFailure(["rev-parse", "--git-dir"])
         guard probe.succeeded else {
-            throw OperationError("Not a git repository (or git is not installed)")
+            throw OperationError("Not a git repository (or git is not installed). Run phase-golem in your repository "
+                + "(or pass --root), or create one with `git init` and `phase-golem init`")
         }
         let reported = probe.stdoutText.trimmed()
         let gitDirectory = reported.hasPrefix("/") ? reported : FileIO.join(root, reported)
