@@ -5,9 +5,9 @@ import PhaseGolemCore
 /// The README's first command on a fresh clone: it builds, and the demo runs in plain mode.
 ///
 /// It builds the whole package again (about a minute), so it runs only when
-/// `PHASE_GOLEM_FRESH_CLONE_TEST=1`, which `.ci/run` sets. (The README's second command,
+/// `CI_FRESH_CLONE_TEST=1`, which `.ci/run` sets. (The README's second command,
 /// `swift test`, is what CI itself runs.)
-@Suite("fresh clone", .enabled(if: ProcessInfo.processInfo.environment["PHASE_GOLEM_FRESH_CLONE_TEST"] == "1"))
+@Suite("fresh clone", .enabled(if: ProcessInfo.processInfo.environment["CI_FRESH_CLONE_TEST"] == "1"))
 struct FreshCloneTests {
     @Test("swift run phase-golem demo --no-tui --yes --auto-advance: exit 0, summary, committed history")
     func demoFromFreshClone() throws {

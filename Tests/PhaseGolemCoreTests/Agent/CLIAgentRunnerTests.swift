@@ -80,7 +80,11 @@ struct CLIAgentRunnerTests {
         let harness = try FakeAgentHarness(script: "* * env\n")
         defer { harness.remove() }
         let (result, _) = await harness.run(harness.request(attempt: 2))
-        let lines = try result.get().summary.split(separator: "\n").map(String.init)
+        // Only the variables the runner sets: the test's own environment may hold other PHASE_GOLEM_* ones.
+        let runnerSet: Set<String> = ["ATTEMPT", "CHANGE_FOLDER", "ITEM_ID", "PHASE", "RESULT_PATH", "ROOT"]
+        let lines = try result.get().summary.split(separator: "\n").map(String.init).filter { line in
+            runnerSet.contains(String(line.dropFirst("PHASE_GOLEM_".count).prefix { $0 != "=" }))
+        }
         #expect(lines == [
             "PHASE_GOLEM_ATTEMPT=2",
             "PHASE_GOLEM_CHANGE_FOLDER=\(harness.root)/changes/WRK-001_title",
