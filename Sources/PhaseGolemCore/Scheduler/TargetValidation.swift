@@ -55,6 +55,7 @@ public enum TargetValidation {
     /// The single error the run reports: `Target validation failed:` and one `  - ` line per error.
     public static func formatError(_ errors: [String]) -> String {
         "Target validation failed:" + errors.map { "\n  - " + $0 }.joined()
+            + "\nUse the ids `phase-golem status` lists (active items), each once."
     }
 
     /// The target with control characters spelled as `\u{…}` escapes, so a hostile or mistyped

@@ -76,9 +76,10 @@ struct TargetValidationTests {
         #expect(errors.allSatisfy { !$0.contains("\n") && !$0.contains("\u{1B}") })
     }
 
-    @Test("The combined error is a header and one indented line per error")
+    @Test("The combined error is a header, one indented line per error, and what to do")
     func combinedMessage() {
-        #expect(TargetValidation.formatError(["first", "second"]) == "Target validation failed:\n  - first\n  - second")
-        #expect(TargetValidation.formatError([Self.notFound("WRK-9")]) == "Target validation failed:\n  - Target 'WRK-9' not found in backlog")
+        let hint = "\nUse the ids `phase-golem status` lists (active items), each once."
+        #expect(TargetValidation.formatError(["first", "second"]) == "Target validation failed:\n  - first\n  - second" + hint)
+        #expect(TargetValidation.formatError([Self.notFound("WRK-9")]) == "Target validation failed:\n  - Target 'WRK-9' not found in backlog" + hint)
     }
 }
