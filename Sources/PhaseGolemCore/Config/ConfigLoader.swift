@@ -42,6 +42,13 @@ public enum ConfigLoader {
             let (line, column) = position(of: nul, in: text)
             throw ConfigError.syntax(path: path, message: "NUL characters are not allowed in TOML", line: line, column: column)
         }
+        if let problem = TOMLPrecheck.check(text) {
+            // toml++ aborts the process (an assertion) on some invalid keys instead of reporting
+            // them, so those are caught first, with the same kind of message.
+            let index = text.utf8.index(text.utf8.startIndex, offsetBy: problem.offset)
+            let (line, column) = position(of: index, in: text)
+            throw ConfigError.syntax(path: path, message: problem.message, line: line, column: column)
+        }
         let root: [String: TOMLNode]
         do {
             root = try TOMLNode.parse(text)
