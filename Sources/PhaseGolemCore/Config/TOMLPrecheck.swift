@@ -76,10 +76,11 @@ enum TOMLPrecheck {
 
     /// TOML forbids control characters everywhere except tab (and line ends).
     static func controlCharacter(_ text: String) -> Int? {
-        var offset = 0
-        for byte in text.utf8 {
+        let bytes = Array(text.utf8)
+        for (offset, byte) in bytes.enumerated() {
             if (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F { return offset }
-            offset += 1
+            // A carriage return only ends a line together with a newline (CRLF).
+            if byte == 0x0D && (offset + 1 >= bytes.count || bytes[offset + 1] != 0x0A) { return offset }
         }
         return nil
     }
@@ -102,6 +103,8 @@ enum TOMLPrecheck {
             let isKeyLine = startsKey && bytes[lineStart..<lineEnd].contains(UInt8(ascii: "="))
             if isHeader || isKeyLine {
                 var quote: UInt8 = 0
+                var sawKey = false
+                var closed = false
                 while index < lineEnd {
                     let byte = bytes[index]
                     if quote != 0 {
@@ -109,12 +112,17 @@ enum TOMLPrecheck {
                         if byte == quote { quote = 0 }
                     } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
                         quote = byte
+                        sawKey = true
                     } else if byte == UInt8(ascii: "#") || (isKeyLine && byte == UInt8(ascii: "=")) {
                         break
                     } else if isHeader && byte == UInt8(ascii: "]") {
                         // After the closing bracket only blanks and a comment may follow; toml++ reports those.
+                        closed = true
                         break
                     } else {
+                        if byte != 0x20 && byte != 0x09 && byte != 0x0D && byte != UInt8(ascii: "[") && byte != UInt8(ascii: ".") {
+                            sawKey = true
+                        }
                         let allowed = (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
                             || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
                             || byte == 0x20 || byte == 0x09 || byte == 0x0D || (isHeader && byte == UInt8(ascii: "["))
@@ -122,6 +130,8 @@ enum TOMLPrecheck {
                     }
                     index += 1
                 }
+                // A table header needs a name and its closing bracket on the same line.
+                if isHeader && (!sawKey || !closed) { return min(index, max(lineStart, lineEnd - 1)) }
             }
             lineStart = lineEnd + 1
         }
