@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+import PhaseGolemCore
+
+/// Git in a state a run must not work in, or git refusing to commit: a clear error before any
+/// work, or the work done and kept with a warning; never lost state.
+@Suite("run: git trouble", .serialized)
+struct GitTroubleTests {
+    static let id = "WRK-00001"
+
+    static func project() throws -> String {
+        try RunHarness.project(items: [RunHarness.item(id, "Only item", status: .inProgress, phase: "review", pool: .main)])
+    }
+
+    static func expectRefused(_ root: String, _ message: String) throws {
+        let before = try CLIHarness.read(root + "/.task-golem/tasks.jsonl")
+        let result = try RunHarness.run([], in: root)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("Error: \(message)"), "\(result.stderr)")
+        #expect(RunHarness.agentLog(root).isEmpty)
+        #expect(try CLIHarness.read(root + "/.task-golem/tasks.jsonl") == before)
+    }
+
+    @Test("detached HEAD is refused before any work")
+    func detachedHead() throws {
+        let root = try Self.project()
+        defer { CLIHarness.remove(root) }
+        try CLIHarness.git(["checkout", "-q", "--detach"], in: root)
+        try Self.expectRefused(root, "Detached HEAD state detected. Check out a branch before running phase-golem.")
+    }
+
+    @Test("a rebase in progress is refused")
+    func rebase() throws {
+        let root = try Self.project()
+        defer { CLIHarness.remove(root) }
+        try FileManager.default.createDirectory(atPath: root + "/.git/rebase-merge", withIntermediateDirectories: true)
+        try Self.expectRefused(root, "Rebase in progress. Complete or abort the rebase before running phase-golem.")
+    }
+
+    @Test("a merge in progress is refused")
+    func merge() throws {
+        let root = try Self.project()
+        defer { CLIHarness.remove(root) }
+        let head = try CLIHarness.git(["rev-parse", "HEAD"], in: root)
+        try CLIHarness.write(head, to: root + "/.git/MERGE_HEAD")
+        try Self.expectRefused(root, "Merge in progress. Complete or abort the merge before running phase-golem.")
+    }
+
+    @Test("not a git repository: refused with what to do")
+    func notARepository() throws {
+        let root = try Self.project()
+        defer { CLIHarness.remove(root) }
+        try FileManager.default.removeItem(atPath: root + "/.git")
+        let result = try CLIHarness.run(["run"], in: root)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("Error: Not a git repository (or git is not installed). Run phase-golem in your repository"))
+    }
+
+    @Test("a pre-commit hook that refuses: the phase's work and state are kept, with warnings")
+    func failingHook() throws {
+        let root = try Self.project()
+        defer { CLIHarness.remove(root) }
+        let hook = root + "/.git/hooks/pre-commit"
+        try CLIHarness.write("#!/bin/sh\necho 'hook says no' >&2\nexit 1\n", to: hook)
+        chmod(hook, 0o755)
+        let result = try RunHarness.run([], in: root)
+        // The item completed and is archived on disk even though no commit could be made.
+        #expect(try RunHarness.archived(root) == [Self.id])
+        #expect(result.stderr.contains("hook says no"))
+        #expect(result.stderr.contains("Warning: batch commit failed") || result.stderr.contains("Shutdown commit skipped"))
+        #expect(RunHarness.summaryLines(result.stderr).contains("Items completed: \(Self.id)"))
+        #expect(try RunHarness.subjects(root).last == "workflows")
+    }
+}
