@@ -47,11 +47,14 @@ struct FuzzTests {
         return bytes
     }
 
-    static func run(seed: UInt64, corpus: [String], _ body: ([UInt8]) -> Void) {
+    /// Yields now and then: these loops are long and CPU-bound, and on a 2-core machine they
+    /// would otherwise hold Swift's cooperative threads away from the suites running beside them.
+    static func run(seed: UInt64, corpus: [String], _ body: ([UInt8]) -> Void) async {
         var rng = SplitMix(state: seed)
         let seeds = corpus.map { Array($0.utf8) }
-        for _ in 0..<cases {
+        for index in 0..<cases {
             body(mutate(seeds.randomElement(using: &rng) ?? [], &rng))
+            if index % 200 == 0 { await Task.yield() }
         }
     }
 
@@ -62,9 +65,9 @@ struct FuzzTests {
     }
 
     @Test("store lines: parsed or rejected as malformed / invalid extension")
-    func storeLines() {
+    func storeLines() async {
         var accepted = 0
-        Self.run(seed: 1, corpus: Self.storeLines) { bytes in
+        await Self.run(seed: 1, corpus: Self.storeLines) { bytes in
             do throws(ItemLineError) {
                 let item = try StoreItem.parse(line: bytes[...])
                 // Whatever was accepted must serialize to something that parses back the same.
@@ -83,9 +86,9 @@ struct FuzzTests {
     }
 
     @Test("whole store files: strict parse fails with a located error, lenient parse never throws on item lines")
-    func storeFiles() {
+    func storeFiles() async {
         let corpus = [Self.storeLines.joined(separator: "\n") + "\n"]
-        Self.run(seed: 2, corpus: corpus) { bytes in
+        await Self.run(seed: 2, corpus: corpus) { bytes in
             do throws(StoreError) {
                 _ = try StoreFileFormat.parse(bytes, path: "tasks.jsonl", strict: true)
             } catch {
@@ -101,12 +104,12 @@ struct FuzzTests {
     }
 
     @Test("agent result files: a result or a 'Failed to parse result JSON' error")
-    func resultFiles() {
+    func resultFiles() async {
         let corpus = [
             #"{"item_id":"WRK-1","phase":"build","result":"phase_complete","summary":"ok","context":null,"updated_assessments":{"size":"small","risk":"low"},"follow_ups":["a",{"title":"b","suggested_size":"large"}],"duplicates":["WRK-2"],"description":{"context":"c"}}"#,
             #"{"item_id":"WRK-1","phase":"triage","result":"blocked","summary":"s","pipeline_type":"feature","commit_summary":"x"}"#,
         ]
-        Self.run(seed: 3, corpus: corpus) { bytes in
+        await Self.run(seed: 3, corpus: corpus) { bytes in
             do throws(AgentError) {
                 _ = try PhaseResult.parse(bytes: bytes, path: "r.json")
             } catch {
@@ -116,9 +119,9 @@ struct FuzzTests {
     }
 
     @Test("--only filters: a filter or one of the documented messages")
-    func filters() {
+    func filters() async {
         let corpus = ["status=ready,in_progress", "impact=high", "size=s,m", "tag=key=value", "pipeline_type=feature", "risk=low,MEDIUM"]
-        Self.run(seed: 4, corpus: corpus) { bytes in
+        await Self.run(seed: 4, corpus: corpus) { bytes in
             let text = String(decoding: bytes, as: UTF8.self)
             do throws(ItemFilter.ParseError) {
                 _ = try ItemFilter.parse([text])
@@ -129,9 +132,9 @@ struct FuzzTests {
     }
 
     @Test("target ids: anything with /, .., spaces, NUL or control characters is rejected")
-    func targets() {
+    func targets() async {
         let corpus = ["WRK-a1b2c", "tg-1rh14", "HAMY-5c0f8"]
-        Self.run(seed: 5, corpus: corpus) { bytes in
+        await Self.run(seed: 5, corpus: corpus) { bytes in
             let text = String(decoding: bytes, as: UTF8.self)
             if TargetValidation.isValidFormat(text) {
                 #expect(!text.contains("/") && !text.contains("..") && !text.contains(" "))
@@ -163,10 +166,10 @@ struct FuzzTests {
     /// toml++ asserts (aborting the process) on some malformed input; `TOMLPrecheck` must
     /// turn every such input into a syntax error before it gets there.
     @Test("config files: a config or an error naming the file")
-    func configs() throws {
+    func configs() async throws {
         let example = try String(contentsOfFile: Fixtures.root() + "/phase-golem.example.toml", encoding: .utf8)
         let real = try String(contentsOfFile: Fixtures.root() + "/task-golem-phase-golem.toml", encoding: .utf8)
-        Self.run(seed: 6, corpus: [example, real]) { bytes in
+        await Self.run(seed: 6, corpus: [example, real]) { bytes in
             let text = String(decoding: bytes, as: UTF8.self)
             if ProcessInfo.processInfo.environment["FUZZ_TRACE"] != nil {
                 try? Data(bytes).write(to: URL(fileURLWithPath: "/tmp/fuzz-last.toml"))
