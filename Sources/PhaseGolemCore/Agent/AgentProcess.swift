@@ -45,23 +45,18 @@ struct AgentProcess {
     /// handling must not make an agent immune to the SIGTERM that stops it. Descriptors other
     /// than 0–2 are closed so an agent cannot hold another agent's or git's pipe open.
     static func spawn(argv: [String], environment: [String], directory: String) throws(AgentError) -> AgentProcess {
-        var outPipe: [Int32] = [-1, -1]
-        var errPipe: [Int32] = [-1, -1]
-        guard pg_pipe_cloexec(&outPipe) == 0 else { throw spawnError(errno) }
-        guard pg_pipe_cloexec(&errPipe) == 0 else {
-            let code = errno
-            close(outPipe[0]); close(outPipe[1])
-            throw spawnError(code)
+        let pipes: ChildPipes
+        do throws(ChildPipes.Failure) {
+            pipes = try ChildPipes()
+        } catch {
+            throw spawnError(error.code)
         }
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        pipes.configure(&actions, directory: directory)
         pg_spawn_file_actions_addclosefrom(&actions, 3)
-        pg_spawn_file_actions_addchdir(&actions, directory)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -84,13 +79,9 @@ struct AgentProcess {
                 posix_spawnp(&pid, argv.first ?? "", &actions, &attributes, argvPointers, envPointers)
             }
         }
-        close(outPipe[1])
-        close(errPipe[1])
-        guard result == 0 else {
-            close(outPipe[0]); close(errPipe[0])
-            throw spawnError(result)
-        }
-        return AgentProcess(pid: pid, stdoutFD: outPipe[0], stderrFD: errPipe[0])
+        pipes.closeWriteEnds(spawned: result == 0)
+        guard result == 0 else { throw spawnError(result) }
+        return AgentProcess(pid: pid, stdoutFD: pipes.stdoutRead, stderrFD: pipes.stderrRead)
     }
 
     private static func spawnError(_ code: Int32) -> AgentError {

@@ -34,26 +34,16 @@ public enum ProcessRunner {
     /// Runs `program` (looked up on PATH) with `arguments` in `directory`, stdin from /dev/null.
     public static func run(_ program: String, _ arguments: [String], in directory: String? = nil,
                            environment: [String: String]? = nil) throws(SpawnFailure) -> Output {
-        var outPipe: [Int32] = [0, 0]
-        var errPipe: [Int32] = [0, 0]
-        guard pg_pipe_cloexec(&outPipe) == 0 else { throw SpawnFailure(program: program, errno: errno) }
-        guard pg_pipe_cloexec(&errPipe) == 0 else {
-            let code = errno
-            close(outPipe[0]); close(outPipe[1])
-            throw SpawnFailure(program: program, errno: code)
+        let pipes: ChildPipes
+        do throws(ChildPipes.Failure) {
+            pipes = try ChildPipes()
+        } catch {
+            throw SpawnFailure(program: program, errno: error.code)
         }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        for fd in [outPipe[0], outPipe[1], errPipe[0], errPipe[1]] {
-            posix_spawn_file_actions_addclose(&actions, fd)
-        }
-        if let directory {
-            pg_spawn_file_actions_addchdir(&actions, directory)
-        }
+        pipes.configure(&actions, directory: directory)
 
         let argv = [program] + arguments
         let executable = resolve(program)
@@ -67,17 +57,13 @@ public enum ProcessRunner {
             }
             return posix_spawnp(&pid, executable, &actions, nil, argvPointers, environ)
         }
-        close(outPipe[1])
-        close(errPipe[1])
-        guard spawnResult == 0 else {
-            close(outPipe[0]); close(errPipe[0])
-            throw SpawnFailure(program: program, errno: spawnResult)
-        }
+        pipes.closeWriteEnds(spawned: spawnResult == 0)
+        guard spawnResult == 0 else { throw SpawnFailure(program: program, errno: spawnResult) }
         var stdout: [UInt8] = []
         var stderr: [UInt8] = []
-        drain(outPipe[0], errPipe[0], into: &stdout, &stderr)
-        close(outPipe[0])
-        close(errPipe[0])
+        drain(pipes.stdoutRead, pipes.stderrRead, into: &stdout, &stderr)
+        close(pipes.stdoutRead)
+        close(pipes.stderrRead)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         return Output(status: exitCode(fromWaitStatus: status), stdout: stdout, stderr: stderr)

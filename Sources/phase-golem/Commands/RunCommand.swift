@@ -134,7 +134,6 @@ struct RunCommand: AsyncParsableCommand {
     /// anything is printed.
     func runWithTUI(options: RunOptions, level: LogLevel) async -> Result<RunSummary, any Error> {
         let plumbing = SessionPlumbing(options: options, level: level, plain: false)
-        defer { _ = plumbing }
         let prepared: PreparedRun
         do {
             prepared = try plumbing.session.prepare()
