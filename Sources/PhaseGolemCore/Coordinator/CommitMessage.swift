@@ -61,6 +61,11 @@ public enum CommitMessage {
     /// The commit of leftover store changes that `run` and `triage` make instead of refusing (D4).
     public static let preRun = "[phase-golem] Save task state before run"
 
+    /// The work a killed run left uncommitted, saved by the next `run` or `triage` before it starts.
+    public static func interruptedRun(pid: Int32) -> String {
+        "[phase-golem] Save work of an interrupted run (PID \(pid))"
+    }
+
     /// The end of the standalone `triage` command: its routing, committed (D4).
     public static let afterTriage = "[phase-golem] Save task state after triage"
 

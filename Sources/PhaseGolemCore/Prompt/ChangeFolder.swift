@@ -35,31 +35,12 @@ public enum ChangeFolder {
     public static func resolve(root: String, itemID: String, title: String) throws(FileIO.Failure) -> String {
         let changes = FileIO.join(root, "changes")
         let prefix = itemID + "_"
-        for name in try entryNames(changes).sorted() where name.hasPrefix(prefix) {
+        for name in try FileIO.entryNames(changes).sorted() where name.hasPrefix(prefix) {
             let path = FileIO.join(changes, name)
             if FileIO.isDirectory(path) { return path }
         }
         let path = FileIO.join(changes, prefix + slug(title))
         try FileIO.makeDirectories(path)
         return path
-    }
-
-    /// The names in a directory, without `.` and `..`; empty when it does not exist.
-    private static func entryNames(_ path: String) throws(FileIO.Failure) -> [String] {
-        guard let directory = opendir(path) else {
-            if errno == ENOENT { return [] }
-            throw FileIO.failure("read directory", path)
-        }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafePointer(to: &entry.pointee.d_name) { pointer in
-                pointer.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: pointer.pointee)) {
-                    String(cString: $0)
-                }
-            }
-            if name != ".", name != ".." { names.append(name) }
-        }
-        return names
     }
 }

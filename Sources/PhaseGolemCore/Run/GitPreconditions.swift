@@ -1,14 +1,27 @@
-/// The git checks a run needs before it touches anything (behavior.md §6 step 5, with D4).
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The git checks a run needs before it touches anything (behavior.md §6 step 5, with D4),
+/// and the recovery of a run that was killed.
 public struct GitPreconditions {
     public let root: String
     let events: EventBus
+    /// The PID of a previous `run` or `triage` that died holding the runtime lock, if any.
+    let interruptedHolder: Int32?
+    /// How long a git process that outlived a killed run gets to finish and drop its lock.
+    var lockWaitSeconds = 3.0
 
-    public init(root: String, events: EventBus) {
+    public init(root: String, events: EventBus, interruptedHolder: Int32? = nil) {
         self.root = root
         self.events = events
+        self.interruptedHolder = interruptedHolder
     }
 
-    /// Fails with the original's messages; commits uncommitted store-only changes first (D4).
+    /// Fails with the original's messages; commits uncommitted store-only changes first (D4),
+    /// and the whole tree when a killed run left it dirty.
     public func check() throws {
         let git = Git(root: root)
         let probe = try git.runAllowingFailure(["rev-parse", "--git-dir"])
@@ -18,14 +31,13 @@ public struct GitPreconditions {
         }
         let reported = probe.stdoutText.trimmed()
         let gitDirectory = reported.hasPrefix("/") ? reported : FileIO.join(root, reported)
+        try clearStaleLocks(gitDirectory: gitDirectory)
         let dirty = try git.porcelainStatus()
-        if !dirty.isEmpty {
-            let paths = dirty.map { String($0.dropFirst(3)) }
-            let storeOnly = paths.allSatisfy { TaskStore.relativeStorePaths.contains($0) || $0 == ".task-golem/tasks.lock" }
-            guard storeOnly else {
-                let shown = paths.prefix(5).joined(separator: ", ") + (paths.count > 5 ? ", …" : "")
-                throw OperationError("Working tree is not clean. Commit or stash changes before running phase-golem. (Dirty: \(shown))")
-            }
+        let paths = dirty.map { String($0.dropFirst(3)) }
+        let storeOnly = paths.allSatisfy { TaskStore.relativeStorePaths.contains($0) || $0 == ".task-golem/tasks.lock" }
+        if !storeOnly && interruptedHolder == nil {
+            let shown = paths.prefix(5).joined(separator: ", ") + (paths.count > 5 ? ", …" : "")
+            throw OperationError("Working tree is not clean. Commit or stash changes before running phase-golem. (Dirty: \(shown))")
         }
         if !(try git.runAllowingFailure(["symbolic-ref", "--quiet", "HEAD"]).succeeded) {
             throw OperationError("Detached HEAD state detected. Check out a branch before running phase-golem.")
@@ -36,13 +48,55 @@ public struct GitPreconditions {
         if FileIO.exists(FileIO.join(gitDirectory, "MERGE_HEAD")) {
             throw OperationError("Merge in progress. Complete or abort the merge before running phase-golem.")
         }
-        if !dirty.isEmpty {
+        if !storeOnly, let pid = interruptedHolder {
+            try saveInterruptedWork(git: git, pid: pid, paths: paths)
+        } else if !dirty.isEmpty {
             // D4: a previous command's store change left for a run to commit.
             let existing = (TaskStore.relativeStorePaths + [".task-golem/tasks.lock"]).filter { FileIO.exists(FileIO.join(root, $0)) }
             try git.run(["add", "--"] + existing)
             if let sha = try git.commitStaged(message: CommitMessage.preRun) {
                 events.info("[pre] Committed pending task state: \(String(sha.prefix(12)))")
             }
+        }
+    }
+
+    /// Commits everything a killed run left behind, so the phase it was in can start again from
+    /// a clean tree and nothing it wrote is lost.
+    ///
+    /// Partial agent output is committed, not stashed or reset: a retried attempt also starts on
+    /// top of the previous attempt's files, and a completed phase whose commit was cut off must
+    /// keep its artifacts next to the store state that says it completed.
+    private func saveInterruptedWork(git: Git, pid: Int32, paths: [String]) throws {
+        try git.run(["add", "-A"])
+        guard let sha = try git.commitStaged(message: CommitMessage.interruptedRun(pid: pid)) else { return }
+        let shown = paths.prefix(5).joined(separator: ", ") + (paths.count > 5 ? ", … (\(paths.count) paths)" : "")
+        events.warn("[pre] The previous run (PID \(pid)) was interrupted and left uncommitted changes: \(shown)")
+        events.warn("[pre] Committed them as \(String(sha.prefix(12))) so the run can resume; "
+            + "`git show \(String(sha.prefix(12)))` shows them, `git revert` undoes them")
+    }
+
+    /// Waits out a git process that is finishing; removes the locks of a killed run's git;
+    /// refuses to start over anyone else's.
+    private func clearStaleLocks(gitDirectory: String) throws {
+        let lockFiles = GitLockFiles(gitDirectory: gitDirectory)
+        var locks = lockFiles.present()
+        guard !locks.isEmpty else { return }
+        let deadline = StoreLock.monotonicSeconds() + lockWaitSeconds
+        while !locks.isEmpty && GitLockFiles.gitProcessRunning(in: root) && StoreLock.monotonicSeconds() < deadline {
+            StoreLock.sleep(seconds: 0.05)
+            locks = lockFiles.present()
+        }
+        guard !locks.isEmpty else { return }
+        guard let pid = interruptedHolder, !GitLockFiles.gitProcessRunning(in: root) else {
+            throw OperationError("A git command is running in this repository, or one was killed: \(locks.joined(separator: ", ")) "
+                + "exists. If no git command is running, remove it (rm \(locks.joined(separator: " "))) and run again.")
+        }
+        for lock in locks {
+            guard unlink(lock) == 0 else {
+                throw OperationError("Could not remove \(lock), left by the interrupted run (PID \(pid)): "
+                    + "\(String(cString: strerror(errno))). Remove it by hand and run again.")
+            }
+            events.warn("[pre] Removed \(lock), left by the interrupted run (PID \(pid)); no git command is running here")
         }
     }
 }

@@ -70,9 +70,10 @@ public final class RunSession: @unchecked Sendable {
             throw OperationError("Failed to load task-golem store: \(error)")
         }
 
+        let archived = (try? TaskStore(root: root).loadArchive().items.map(\.id)).map(Set.init) ?? []
         let targets = options.targets.map { $0.trimmed() }
         if !targets.isEmpty {
-            let errors = TargetValidation.validate(targets, activeIDs: Set(items.map(\.id)))
+            let errors = TargetValidation.validate(targets, activeIDs: Set(items.map(\.id)), archivedIDs: archived)
             if !errors.isEmpty { throw OperationError(TargetValidation.formatError(errors)) }
         }
         var filter: ItemFilter?
@@ -85,7 +86,6 @@ public final class RunSession: @unchecked Sendable {
 
         events.info("")
         events.info("[pre] Running preflight checks...")
-        let archived = (try? TaskStore(root: root).loadArchive().items.map(\.id)).map(Set.init) ?? []
         let preflightErrors = Preflight(loaded: loaded, root: root).check(items: items, archivedIDs: archived)
         if preflightErrors.isEmpty {
             events.info("[pre] Preflight passed.")
@@ -107,10 +107,15 @@ public final class RunSession: @unchecked Sendable {
         } catch {
             throw OperationError(error.description)
         }
+        let interrupted = lock?.interruptedHolder
+        if let interrupted {
+            events.warn("[pre] The previous run (PID \(interrupted)) ended without releasing the lock: checking what it left behind")
+        }
         cleanStaleResults(tag: "pre")
+        repairStore()
 
         events.info("[pre] Checking git preconditions...")
-        try GitPreconditions(root: root, events: events).check()
+        try GitPreconditions(root: root, events: events, interruptedHolder: interrupted).check()
 
         let loaded = try ConfigLoader.load(root: root, explicitPath: options.configPath)
         let config = loaded.config
@@ -206,17 +211,21 @@ public final class RunSession: @unchecked Sendable {
 
     // MARK: Steps
 
+    /// Heals what a killed writer left in the store; a store that cannot be read is reported
+    /// by the load that follows, with its own message.
+    private func repairStore() {
+        let store = TaskStore(root: root)
+        guard FileIO.exists(store.activePath) else { return }
+        do {
+            for message in try StoreRepair.repair(store) { events.warn("[pre] " + message) }
+        } catch {
+            events.warn("[pre] Warning: could not check the store for an interrupted write: \(error)")
+        }
+    }
+
     private func cleanStaleResults(tag: String) {
         let directory = RuntimeLock.directory(root: root)
-        guard let handle = opendir(directory) else { return }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name.hasPrefix("phase_result_") && name.hasSuffix(".json") { names.append(name) }
-        }
-        closedir(handle)
+        let names = ((try? FileIO.entryNames(directory)) ?? []).filter { $0.hasPrefix("phase_result_") && $0.hasSuffix(".json") }
         var removed = 0
         for name in names {
             let path = FileIO.join(directory, name)

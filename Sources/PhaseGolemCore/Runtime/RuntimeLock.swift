@@ -10,6 +10,9 @@ public final class RuntimeLock: @unchecked Sendable {
     // Only touched by init and deinit; the object is immutable in between.
     private let fd: Int32
     private let pidPath: String
+    /// The PID a previous holder left in the PID file: that holder ended without releasing
+    /// the lock (killed, or the machine went down), so its work may be half done.
+    public let interruptedHolder: Int32?
 
     /// Why the lock could not be taken.
     public struct Failure: Error, Sendable, CustomStringConvertible {
@@ -39,6 +42,10 @@ public final class RuntimeLock: @unchecked Sendable {
         }
         self.fd = fd
         self.pidPath = pidPath
+        // Every clean exit deletes the PID file, so one still there while the lock was free
+        // belongs to a holder that died.
+        let leftover = (try? FileIO.readText(pidPath)).flatMap { $0 }.flatMap { Int32($0.trimmed()) }
+        self.interruptedHolder = leftover == getpid() ? nil : leftover
         try? FileIO.writeAtomically(pidPath, chunks: [Array(String(getpid()).utf8)])
     }
 

@@ -29,16 +29,19 @@ public enum TargetValidation {
 
     /// Every problem with the targets, empty when they are all usable.
     ///
-    /// Order as in the original: all format errors, then all existence errors (against the
-    /// active items; a malformed id gets both), then one line naming the repeated ids, in the
-    /// order they first appear (the original used hash order).
-    public static func validate(_ rawTargets: [String], activeIDs: Set<String>) -> [String] {
+    /// Order as in the original: all format errors, then all existence errors (a malformed id
+    /// gets both), then one line naming the repeated ids, in the order they first appear (the
+    /// original used hash order).
+    ///
+    /// Ours: an archived target exists too (the original accepted active items only), so the same
+    /// command can be run again after a crash or a halt; the run skips it as archived.
+    public static func validate(_ rawTargets: [String], activeIDs: Set<String>, archivedIDs: Set<String> = []) -> [String] {
         let targets = normalize(rawTargets)
         var errors: [String] = []
         for target in targets where !isValidFormat(target) {
             errors.append("Invalid target format '\(displayed(target))': expected <prefix>-<id> (letters and digits, e.g. WRK-a1b2c)")
         }
-        for target in targets where !activeIDs.contains(target) {
+        for target in targets where !activeIDs.contains(target) && !archivedIDs.contains(target) {
             errors.append("Target '\(displayed(target))' not found in backlog")
         }
         var seen: Set<String> = []
@@ -55,7 +58,7 @@ public enum TargetValidation {
     /// The single error the run reports: `Target validation failed:` and one `  - ` line per error.
     public static func formatError(_ errors: [String]) -> String {
         "Target validation failed:" + errors.map { "\n  - " + $0 }.joined()
-            + "\nUse the ids `phase-golem status` lists (active items), each once."
+            + "\nUse the ids `phase-golem status` lists (active items) or archived ones, each once."
     }
 
     /// The target with control characters spelled as `\u{…}` escapes, so a hostile or mistyped

@@ -43,9 +43,12 @@ struct TargetValidationTests {
         ])
     }
 
-    @Test("Existence is checked against the active ids only")
+    @Test("Existence is checked against the active and the archived ids")
     func existence() {
         #expect(TargetValidation.validate(["WRK-001", "WRK-002"], activeIDs: ["WRK-002"]) == [Self.notFound("WRK-001")])
+        // Ours: an archived target is accepted, so the same command can run again after a crash.
+        #expect(TargetValidation.validate(["WRK-001", "WRK-002"], activeIDs: ["WRK-002"], archivedIDs: ["WRK-001"]).isEmpty)
+        #expect(TargetValidation.validate(["WRK-003"], activeIDs: ["WRK-002"], archivedIDs: ["WRK-001"]) == [Self.notFound("WRK-003")])
     }
 
     @Test("One duplicate line lists each repeated id once, in first-occurrence order, after trimming")
@@ -78,7 +81,7 @@ struct TargetValidationTests {
 
     @Test("The combined error is a header, one indented line per error, and what to do")
     func combinedMessage() {
-        let hint = "\nUse the ids `phase-golem status` lists (active items), each once."
+        let hint = "\nUse the ids `phase-golem status` lists (active items) or archived ones, each once."
         #expect(TargetValidation.formatError(["first", "second"]) == "Target validation failed:\n  - first\n  - second" + hint)
         #expect(TargetValidation.formatError([Self.notFound("WRK-9")]) == "Target validation failed:\n  - Target 'WRK-9' not found in backlog" + hint)
     }

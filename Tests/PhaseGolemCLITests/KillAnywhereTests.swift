@@ -1,0 +1,296 @@
+import Foundation
+import Testing
+import PhaseGolemCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// SIGKILL at random moments of a multi-target run, then the invariants and a second run:
+/// SQLite's crash testing applied to a run (inject the fault, reopen, check).
+///
+/// Half the kills take phase-golem and every process it started (a power cut, an OOM kill of
+/// the container); the other half take phase-golem alone, and its agent or git finishes
+/// without it. The count is `PHASE_GOLEM_KILL_MOMENTS` (`.ci/run` sets 60) and the moments
+/// come from `PHASE_GOLEM_KILL_SEED` when set, so a failure can be replayed.
+@Suite("reliability: kill anywhere", .serialized)
+struct KillAnywhereTests {
+    static let targets = ["WRK-00001", "WRK-00002", "WRK-00003", "WRK-00004"]
+    /// Its build blocks, so auto-advance skips it and commits its state on its own (D9).
+    static let blocker = "WRK-00003"
+    /// Ready but not a target: the run must leave it alone.
+    static let bystander = "WRK-00009"
+    static let followUpTitle = "Follow-up from the fake agent"
+    static let script = ["\(blocker) build block Needs a human decision"]
+    static let arguments = targets.flatMap { ["--target", $0] } + ["--auto-advance", "--no-tui"]
+
+    static var momentCount: Int {
+        Int(ProcessInfo.processInfo.environment["PHASE_GOLEM_KILL_MOMENTS"] ?? "") ?? 6
+    }
+
+    @Test("SIGKILL anywhere in a run: the store parses, nothing is lost or doubled, a second run finishes the targets")
+    func killAnywhere() throws {
+        let template = try Self.makeTemplate()
+        defer { CLIHarness.remove(template) }
+        let reference = try Self.referenceRun(template: template)
+
+        let seed = UInt64(ProcessInfo.processInfo.environment["PHASE_GOLEM_KILL_SEED"] ?? "") ?? UInt64(time(nil))
+        var random = SplitMix64(seed: seed)
+        var tally = Tally()
+        var failures: [String] = []
+        var attempts = 0
+        while tally.kills < Self.momentCount && attempts < Self.momentCount * 2 {
+            attempts += 1
+            let wholeTree = tally.kills % 2 == 0
+            let delay = Double(random.next() % 1_000_000) / 1_000_000 * reference.seconds
+            let root = try CLIHarness.makeTemporaryDirectory("pg-kill")
+            defer { CLIHarness.remove(root) }
+            try Self.copy(template, to: root)
+            guard let moment = try Self.killRun(in: root, after: delay, wholeTree: wholeTree) else { continue }
+            tally.record(moment, wholeTree: wholeTree)
+            let label = "moment \(tally.kills) (seed \(seed), \(String(format: "%.3f", delay)) s, \(moment.activity)\(wholeTree ? ", whole tree" : ""))"
+            let problems = try Self.recover(root: root, reference: reference, tally: &tally)
+            if problems.isEmpty {
+                tally.recovered += 1
+            } else {
+                failures.append("\(label): " + problems.joined(separator: "; "))
+            }
+        }
+        print("kill-anywhere: \(tally.recovered)/\(tally.kills) recovered \(tally.details) [seed \(seed)]")
+        #expect(tally.kills >= Self.momentCount, "only \(tally.kills) of \(attempts) runs were still going at their kill moment")
+        #expect(failures.isEmpty, "\(failures.prefix(5).joined(separator: "\n"))")
+    }
+
+    // MARK: The runs
+
+    struct Reference {
+        var seconds: Double
+        var status: Int32
+        var archived: Set<String>
+        var active: [String: PGStatus]
+        var followUps: Int
+    }
+
+    static func makeTemplate() throws -> String {
+        var items = targets.enumerated().map { index, id in
+            RunHarness.item(id, "Target \(index + 1)", status: .inProgress, phase: "prd", pool: .main, created: index)
+        }
+        items.append(RunHarness.item(bystander, "Bystander", status: .ready, created: 9))
+        return try RunHarness.project(items: items)
+    }
+
+    static func environment(_ root: String) -> [String: String] {
+        [
+            "FAKE_AGENT_SCRIPT": root + "/.git/fake-agent-script",
+            "FAKE_AGENT_LOG": root + "/.git/fake-agent-log",
+            "FAKE_AGENT_ARTIFACT": "1",
+            "FAKE_AGENT_FOLLOWUP": followUpTitle,
+        ]
+    }
+
+    /// The same run without a kill: its time bounds the kill moments, its end state is the goal.
+    static func referenceRun(template: String) throws -> Reference {
+        let root = try CLIHarness.makeTemporaryDirectory("pg-kill-ref")
+        defer { CLIHarness.remove(root) }
+        try copy(template, to: root)
+        let start = Date()
+        let result = try RunHarness.run(arguments, in: root, script: script, environment: environment(root))
+        let seconds = Date().timeIntervalSince(start)
+        #expect(result.status == 0, "\(result.stderr)")
+        let active = try RunHarness.active(root)
+        return Reference(seconds: seconds, status: result.status, archived: Set(try RunHarness.archived(root)),
+                         active: active.filter { $0.value.title != followUpTitle }.mapValues(\.pgStatus),
+                         followUps: active.values.filter { $0.title == followUpTitle }.count)
+    }
+
+    struct Moment {
+        /// What phase-golem's children were doing: `agent`, `git`, or `phase-golem` (none running).
+        var activity: String
+    }
+
+    /// Starts the run and kills it after `delay`; nil when it finished first.
+    static func killRun(in root: String, after delay: Double, wholeTree: Bool) throws -> Moment? {
+        try CLIHarness.write(script.joined(separator: "\n") + "\n", to: root + "/.git/fake-agent-script")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLIHarness.binary)
+        process.arguments = ["run"] + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: root)
+        process.environment = ProcessInfo.processInfo.environment.merging(environment(root)) { _, new in new }
+        _ = FileManager.default.createFile(atPath: root + "/.git/killed-run.log", contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: root + "/.git/killed-run.log"))
+        defer { try? log.close() }
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        usleep(UInt32(delay * 1_000_000))
+        let pid = process.processIdentifier
+        // Stopped, it can start nothing new while its children are listed and killed.
+        guard process.isRunning, kill(pid, SIGSTOP) == 0 else {
+            process.waitUntilExit()
+            return nil
+        }
+        let children = ProcTable.descendants(of: pid)
+        if wholeTree {
+            for child in children {
+                kill(-child.pid, SIGKILL)
+                kill(child.pid, SIGKILL)
+            }
+        }
+        kill(pid, SIGKILL)
+        process.waitUntilExit()
+        if !wholeTree {
+            // Its agent or git goes on alone; the operator restarts once they are done.
+            let deadline = Date().addingTimeInterval(30)
+            while children.contains(where: { ProcTable.isAlive($0.pid) }) && Date() < deadline { usleep(10_000) }
+        }
+        let activity = children.contains { $0.command == "git" } ? "git" : (children.isEmpty ? "phase-golem" : "agent")
+        return Moment(activity: activity)
+    }
+
+    /// Checks what the kill left, runs again, and checks the end state; returns the problems.
+    static func recover(root: String, reference: Reference, tally: inout Tally) throws -> [String] {
+        var problems: [String] = []
+        do {
+            _ = try TaskStore(root: root).loadActive()
+        } catch {
+            problems.append("tasks.jsonl does not parse after the kill: \(error)")
+        }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root + "/.task-golem")) ?? []
+        if names.contains(where: { $0.hasPrefix(".tmp") }) { tally.storeTempFiles += 1 }
+        let gitLocks = GitLockFiles(gitDirectory: root + "/.git").present()
+        if !gitLocks.isEmpty { tally.gitLocks += 1 }
+        if let active = try? TaskStore(root: root).loadActive().items.map(\.id),
+           !Set(active).isDisjoint(with: Set((try? RunHarness.archived(root)) ?? [])) {
+            tally.inBoth += 1
+        }
+
+        let second = try RunHarness.run(arguments, in: root, script: script, environment: environment(root))
+        if second.status != reference.status {
+            problems.append("second run exited \(second.status): \(second.stderr.split(separator: "\n").suffix(4).joined(separator: " / "))")
+        }
+        if second.stderr.contains("was interrupted and left uncommitted changes") { tally.interruptedCommits += 1 }
+        problems += try endStateProblems(root: root, reference: reference)
+        return problems
+    }
+
+    static func endStateProblems(root: String, reference: Reference) throws -> [String] {
+        var problems: [String] = []
+        let activeItems: [StoreItem]
+        do {
+            activeItems = try TaskStore(root: root).loadActive().items
+        } catch {
+            return ["tasks.jsonl does not parse after the second run: \(error)"]
+        }
+        let archivedIDs = try RunHarness.archived(root)
+        if Set(archivedIDs).count != archivedIDs.count { problems.append("an item is archived twice: \(archivedIDs)") }
+        let activeIDs = Set(activeItems.map(\.id))
+        let both = activeIDs.intersection(archivedIDs)
+        if !both.isEmpty { problems.append("in both active and archive: \(both.sorted())") }
+        for id in targets + [bystander] where !activeIDs.contains(id) && !archivedIDs.contains(id) {
+            problems.append("\(id) is lost")
+        }
+        if Set(archivedIDs) != reference.archived { problems.append("archived \(archivedIDs.sorted()), expected \(reference.archived.sorted())") }
+        let statuses = Dictionary(uniqueKeysWithValues: activeItems.filter { $0.title != followUpTitle }.map { ($0.id, $0.pgStatus) })
+        if statuses != reference.active { problems.append("active states \(statuses), expected \(reference.active)") }
+        let followUps = activeItems.filter { $0.title == followUpTitle }.count
+        if followUps != reference.followUps { problems.append("\(followUps) follow-ups, expected \(reference.followUps) (lost or doubled)") }
+        let dirty = try CLIHarness.git(["status", "--porcelain"], in: root)
+        if !dirty.isEmpty { problems.append("tree not clean: \(dirty)") }
+
+        // Every phase the store records as done has its work in git.
+        let tracked = try CLIHarness.git(["ls-files", "changes"], in: root).split(separator: "\n")
+        var expected = targets.filter { $0 != blocker }.flatMap { id in ["prd", "build", "review"].map { (id, $0) } }
+        expected.append((blocker, "prd"))
+        for (id, phase) in expected where !tracked.contains(where: { $0.contains(id) && $0.hasSuffix("/\(phase).md") }) {
+            problems.append("\(id) \(phase): its work is not committed")
+        }
+        // At most the phase in flight at the kill ran twice.
+        var runs: [String: Int] = [:]
+        for line in RunHarness.agentLog(root) { runs[line.split(separator: " ").prefix(2).joined(separator: " "), default: 0] += 1 }
+        let repeated = runs.filter { $0.value > 1 }
+        if repeated.count > 1 || repeated.values.contains(where: { $0 > 2 }) { problems.append("phases run again: \(repeated)") }
+        return problems
+    }
+
+    static func copy(_ source: String, to destination: String) throws {
+        let output = try ProcessRunner.run("cp", ["-a", source + "/.", destination])
+        guard output.succeeded else { throw CLIHarness.HarnessError("cp failed: \(output.stderrText)") }
+    }
+
+    // MARK: Bookkeeping
+
+    struct Tally {
+        var kills = 0
+        var recovered = 0
+        var byActivity: [String: Int] = [:]
+        var wholeTree = 0
+        var storeTempFiles = 0
+        var gitLocks = 0
+        var inBoth = 0
+        var interruptedCommits = 0
+
+        mutating func record(_ moment: Moment, wholeTree: Bool) {
+            kills += 1
+            byActivity[moment.activity, default: 0] += 1
+            if wholeTree { self.wholeTree += 1 }
+        }
+
+        var details: String {
+            let during = ["agent", "git", "phase-golem"].map { "\(byActivity[$0] ?? 0) \($0)" }.joined(separator: ", ")
+            return "(killed during: \(during) work; \(wholeTree) with every child, \(kills - wholeTree) phase-golem alone; "
+                + "left behind: \(gitLocks) git locks, \(storeTempFiles) store temp files, \(inBoth) items in active and archive; "
+                + "\(interruptedCommits) interrupted-run commits)"
+        }
+    }
+}
+
+/// A small, seedable generator so a failing moment can be replayed.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// The process table, read from `/proc`.
+enum ProcTable {
+    struct Entry {
+        var pid: pid_t
+        var parent: pid_t
+        var command: String
+        var state: Character
+    }
+
+    static func entries() -> [Entry] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return names.compactMap { name -> Entry? in
+            guard let pid = pid_t(name), let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                  let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { return nil }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 2, let state = fields[0].first, let parent = pid_t(fields[1]) else { return nil }
+            return Entry(pid: pid, parent: parent, command: String(stat[stat.index(after: open)..<close]), state: state)
+        }
+    }
+
+    static func descendants(of pid: pid_t) -> [Entry] {
+        let all = entries()
+        var found: [Entry] = []
+        var frontier: Set<pid_t> = [pid]
+        while !frontier.isEmpty {
+            let next = all.filter { frontier.contains($0.parent) && $0.state != "Z" }
+            found += next
+            frontier = Set(next.map(\.pid))
+        }
+        return found
+    }
+
+    static func isAlive(_ pid: pid_t) -> Bool {
+        entries().contains { $0.pid == pid && $0.state != "Z" && $0.state != "X" }
+    }
+}
