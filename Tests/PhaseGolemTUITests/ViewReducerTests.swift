@@ -18,6 +18,12 @@ import Testing
         #expect(state.launch.rows[0].status == "scoping")
     }
 
+    @Test func targetNotInTheActiveItemsShowsAsArchived() {
+        let state = ViewState(input: Sample.input(targets: ["WRK-001", "WRK-0ff"]))
+        #expect(state.launch.rows.map(\.status) == ["ready", "archived"])
+        #expect(state.launch.rows[1].title == "(archived, will be skipped)")
+    }
+
     @Test func toggleAutoAdvanceChangesLaunchedParams() {
         var state = ViewState(input: Sample.input())
         #expect(press(&state, char("a"), .enter) == [.launch(RunParams(targets: Sample.input().params.targets, cap: 100, autoAdvance: false))])

@@ -131,8 +131,10 @@ public struct ViewState: Sendable {
         if input.params.targets.isEmpty {
             launch = LaunchState(rows: input.items.filter(\.actionable), picking: true)
         } else {
+            // Validation accepts only active and archived targets, so one not active is archived.
             let rows = input.params.targets.map { id in
-                byID[id] ?? TUIInput.Item(id: id, title: "", status: "unknown", phases: input.defaultPhases)
+                byID[id] ?? TUIInput.Item(id: id, title: "(archived, will be skipped)", status: "archived", phases: input.defaultPhases,
+                                          actionable: false)
             }
             launch = LaunchState(rows: rows, picking: false)
         }
