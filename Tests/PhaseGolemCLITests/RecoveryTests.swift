@@ -67,6 +67,48 @@ struct RecoveryTests {
         #expect(!Self.pidFileExists(root))
     }
 
+    /// A process group as an agent of a killed run leaves it: its own session and group, its
+    /// parent gone. A background job of a non-interactive shell is no group leader, so `setsid`
+    /// runs `sleep` in place and the printed PID is the group's id.
+    static func startOrphanAgent() throws -> pid_t {
+        let output = try ProcessRunner.run("sh", ["-c", "setsid sleep 300 </dev/null >/dev/null 2>&1 & echo $!"])
+        let pid = try #require(pid_t(output.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let deadline = Date().addingTimeInterval(5)
+        while ProcTable.entries().first(where: { $0.pid == pid })?.command != "sleep" && Date() < deadline { usleep(10_000) }
+        return pid
+    }
+
+    static func startTime(_ pid: pid_t) throws -> String {
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        let fields = try #require(stat.split(separator: ")").last).split(separator: " ")
+        return String(fields[19])
+    }
+
+    @Test("an agent a killed run left running is stopped before anything else; a recycled PID is not touched")
+    func orphanedAgentIsStopped() throws {
+        let root = try Self.project()
+        defer { CLIHarness.remove(root) }
+        let pid = try Self.leaveStalePIDFile(in: root)
+        let group = try Self.startOrphanAgent()
+        let other = try Self.startOrphanAgent()
+        defer {
+            kill(group, SIGKILL)
+            kill(other, SIGKILL)
+        }
+        // The second line's start time is wrong: that PID now belongs to someone else.
+        let record = "\(group) \(try Self.startTime(group))\n\(other) 1\n"
+        try CLIHarness.write(record, to: root + "/.phase-golem/agent-groups")
+
+        let result = try RunHarness.run(["--target", Self.id], in: root)
+
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("[pre] Stopped agent process group \(group), left running by the interrupted run (PID \(pid))"))
+        #expect(!result.stderr.contains("process group \(other)"))
+        #expect(!ProcTable.isAlive(group))
+        #expect(ProcTable.isAlive(other))
+        #expect(!FileManager.default.fileExists(atPath: root + "/.phase-golem/agent-groups"))
+    }
+
     @Test("a stale .git/index.lock stops the run before any work, with the command that fixes it")
     func staleIndexLockIsRefused() throws {
         let root = try Self.project()

@@ -58,25 +58,12 @@ struct AgentProcess {
         pipes.configure(&actions, directory: directory)
         pg_spawn_file_actions_addclosefrom(&actions, 3)
 
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD, SIGTSTP, SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2] {
-            sigaddset(&defaults, signal)
-        }
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
         var pid: pid_t = 0
         let result = ProcessRunner.withCStrings(argv) { argvPointers in
             ProcessRunner.withCStrings(environment) { envPointers in
-                posix_spawnp(&pid, argv.first ?? "", &actions, &attributes, argvPointers, envPointers)
+                SpawnAttributes.with(ownGroup: true, defaultHandlers: true) { attributes in
+                    posix_spawnp(&pid, argv.first ?? "", &actions, &attributes, argvPointers, envPointers)
+                }
             }
         }
         pipes.closeWriteEnds(spawned: result == 0)

@@ -110,6 +110,10 @@ public final class RunSession: @unchecked Sendable {
         let interrupted = lock?.interruptedHolder
         if let interrupted {
             events.warn("[pre] The previous run (PID \(interrupted)) ended without releasing the lock: checking what it left behind")
+            // Its agents may still be at work; a second agent on the same files would be worse than a lost attempt.
+            for pgid in ProcessGroupRegistry.stopLeftovers(recordedAt: ProcessGroupRegistry.recordPath(root: root)) {
+                events.warn("[pre] Stopped agent process group \(pgid), left running by the interrupted run (PID \(interrupted))")
+            }
         }
         cleanStaleResults(tag: "pre")
         repairStore()

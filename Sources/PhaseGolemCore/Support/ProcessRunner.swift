@@ -50,12 +50,14 @@ public enum ProcessRunner {
         let envp: [String]? = environment.map { $0.map { "\($0.key)=\($0.value)" } }
         var pid: pid_t = 0
         let spawnResult = withCStrings(argv) { argvPointers in
-            if let envp {
-                return withCStrings(envp) { envPointers in
-                    posix_spawnp(&pid, executable, &actions, nil, argvPointers, envPointers)
+            SpawnAttributes.with(ownGroup: false, defaultHandlers: false) { attributes in
+                if let envp {
+                    return withCStrings(envp) { envPointers in
+                        posix_spawnp(&pid, executable, &actions, &attributes, argvPointers, envPointers)
+                    }
                 }
+                return posix_spawnp(&pid, executable, &actions, &attributes, argvPointers, environ)
             }
-            return posix_spawnp(&pid, executable, &actions, nil, argvPointers, environ)
         }
         pipes.closeWriteEnds(spawned: spawnResult == 0)
         guard spawnResult == 0 else { throw SpawnFailure(program: program, errno: spawnResult) }
