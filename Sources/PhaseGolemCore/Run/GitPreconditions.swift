@@ -18,6 +18,7 @@ public struct GitPreconditions {
         }
         let reported = probe.stdoutText.trimmed()
         let gitDirectory = reported.hasPrefix("/") ? reported : FileIO.join(root, reported)
+        try GitDirectoryProbe.requireWritable(gitDirectory)
         let dirty = try git.porcelainStatus()
         if !dirty.isEmpty {
             let paths = dirty.map { String($0.dropFirst(3)) }
