@@ -71,4 +71,41 @@ struct GitTroubleTests {
         #expect(RunHarness.summaryLines(result.stderr).contains("Items completed: \(Self.id)"))
         #expect(try RunHarness.subjects(root).last == "workflows")
     }
+
+    /// Root ignores permission bits, so the test makes `.git` a read-only bind mount in a
+    /// private mount namespace. Without the check, a run would do all its work and fail every
+    /// commit with a warning.
+    @Test("a read-only .git is refused before any work, by run and by triage",
+          .enabled(if: MountNamespace.isAvailable, "needs unshare and mount (root)"))
+    func readOnlyGitDirectory() throws {
+        let root = try RunHarness.project(items: [
+            RunHarness.item(Self.id, "Only item", status: .inProgress, phase: "review", pool: .main),
+            RunHarness.item("WRK-00002", "New item", status: .new),
+        ])
+        defer { CLIHarness.remove(root) }
+        let agentLog = try CLIHarness.makeTemporaryDirectory("pg-ro-git") + "/fake-agent-log"
+        defer { CLIHarness.remove(FileIO.parentDirectory(of: agentLog)) }
+        let store = try CLIHarness.read(root + "/.task-golem/tasks.jsonl")
+        let head = try CLIHarness.git(["rev-parse", "HEAD"], in: root)
+        let gitDirectory = URL(fileURLWithPath: root + "/.git").resolvingSymlinksInPath().path
+        let script = """
+            root=$1 bin=$2; shift 2
+            mount --bind "$root/.git" "$root/.git"
+            mount -o remount,bind,ro "$root/.git"
+            cd "$root"
+            exec "$bin" "$@"
+            """
+        for command in ["run", "triage"] {
+            let result = try MountNamespace.run(script, arguments: [root, CLIHarness.binary, command], environment: ["FAKE_AGENT_LOG": agentLog])
+            let refused = result.status == 1 && result.stderr.contains("Error: The git directory \(gitDirectory) is not writable "
+                + "(Read-only file system). phase-golem commits every state change; make it writable and run again.")
+            #expect(refused, "\(command): exit \(result.status): \(result.stderr)")
+            let untouched = try !FileManager.default.fileExists(atPath: agentLog)
+                && CLIHarness.read(root + "/.task-golem/tasks.jsonl") == store && CLIHarness.git(["rev-parse", "HEAD"], in: root) == head
+            #expect(untouched, "\(command): an agent ran, or the store or HEAD changed")
+            if refused && untouched { print("read-only-git: \(command) refused before any work (exit 1), store and HEAD unchanged, no agent ran") }
+        }
+        // The same project with a writable .git runs (the refusal was the mount, nothing else).
+        #expect(try RunHarness.run(["--target", Self.id], in: root).status == 0)
+    }
 }

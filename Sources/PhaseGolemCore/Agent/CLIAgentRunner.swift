@@ -225,11 +225,16 @@ public struct CLIAgentRunner: AgentRunner {
     }
 
     /// Seconds as the messages print them: `1800`, or `0.5` when not whole.
+    ///
+    /// Rounded to the millisecond first: fractional minutes times 60 are rarely exact
+    /// (0.03 min is 1.7999999999999998 s), and the message should say `1.8`.
     public static func formatSeconds(_ seconds: Double) -> String {
-        if seconds.isFinite, seconds == seconds.rounded(), abs(seconds) < 1e15 {
-            return String(Int64(seconds))
+        guard seconds.isFinite, abs(seconds) < 1e12 else { return String(seconds) }
+        let milliseconds = (seconds * 1000).rounded()
+        if milliseconds.truncatingRemainder(dividingBy: 1000) == 0 {
+            return String(Int64(milliseconds / 1000))
         }
-        return String(seconds)
+        return String(milliseconds / 1000)
     }
 
     /// The timeout as a `Duration`; nonsense values become "no time at all" or "practically never".

@@ -31,6 +31,7 @@ public struct GitPreconditions {
         }
         let reported = probe.stdoutText.trimmed()
         let gitDirectory = reported.hasPrefix("/") ? reported : FileIO.join(root, reported)
+        try GitDirectoryProbe.requireWritable(gitDirectory)
         try clearStaleLocks(gitDirectory: gitDirectory)
         let dirty = try git.porcelainStatus()
         let paths = dirty.map { String($0.dropFirst(3)) }

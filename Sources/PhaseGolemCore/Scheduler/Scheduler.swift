@@ -175,7 +175,11 @@ public final class Scheduler {
             // 11. Wait for one task (shutdown makes running agents end promptly).
             if !running.isEmpty, let completion = try await group.next() {
                 running[completion.itemID] = nil
-                try await handle(completion)
+                do {
+                    try await handle(completion)
+                } catch let error as StoreError where error.isIOFailure {
+                    throw UnsavedOutcomeError(itemID: completion.itemID, phase: completion.phase, cause: error)
+                }
             }
 
             // 12. Batch commit.
@@ -327,12 +331,12 @@ public final class Scheduler {
         case .failed(let reason):
             events.info("[\(id)] Phase failed: \(reason)")
             events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .failed, detail: reason))
-            await block(id, reason: reason, outcome: .failed, anchor: anchor)
+            try await block(id, reason: reason, outcome: .failed, anchor: anchor)
             setBreaker(consecutiveExhaustions + 1)
         case .blocked(let reason):
             events.info("[\(id)] Phase blocked: \(reason)")
             events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .blocked, detail: reason))
-            await block(id, reason: reason, outcome: .blocked, anchor: anchor)
+            try await block(id, reason: reason, outcome: .blocked, anchor: anchor)
             setBreaker(0)
         case .cancelled:
             events.info("[\(id)] Phase cancelled")
@@ -344,12 +348,17 @@ public final class Scheduler {
     }
 
     /// Failed or Blocked: worklog, block the item, remember it (§9.4, §9.5).
-    private func block(_ id: String, reason: String, outcome: Worklog.Outcome, anchor: [ItemUpdate]) async {
+    ///
+    /// A store that cannot be written stops the run (the error is thrown): going on would run
+    /// the item again from a state the store does not hold.
+    private func block(_ id: String, reason: String, outcome: Worklog.Outcome, anchor: [ItemUpdate]) async throws {
         let item = try? await coordinator.snapshot().first { $0.id == id }
         await coordinator.writeWorklog(itemID: id, title: item?.title ?? id, phase: item?.phase ?? "unknown",
                                        outcome: outcome, summary: reason)
         do {
             try await coordinator.apply(id, anchor + [.setBlocked(reason)])
+        } catch let error as StoreError where error.isIOFailure {
+            throw error
         } catch {
             events.warn("Warning: failed to block \(id): \(error)")
         }

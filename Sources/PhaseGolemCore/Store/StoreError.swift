@@ -42,6 +42,13 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         return false
     }
 
+    /// Whether the files could not be read or written (disk full, I/O error…), as opposed to
+    /// a missing item or a busy lock: going on would work from a state that is not on disk.
+    public var isIOFailure: Bool {
+        if case .io = self { return true }
+        return false
+    }
+
     private static func formatSeconds(_ seconds: Double) -> String {
         seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
     }

@@ -82,25 +82,41 @@ public struct StoreTransaction {
         originalIDs = items.map(\.id)
     }
 
+    /// Appends the archived items, then rewrites `tasks.jsonl`. If the rewrite fails, the
+    /// archive is cut back to its old length, so a failed write leaves both files as they were
+    /// (instead of an item in both, which store.md §6.4 allows after a crash).
     mutating func commit() throws(StoreError) {
+        let ids = items.map(\.id)
+        if hasActiveChanges, Set(ids).count != ids.count {
+            throw .io("Refusing to write \(store.activePath): duplicate item ids would be stored")
+        }
+        var archiveLength: Int??
         if !pendingArchive.isEmpty {
-            try appendToArchive(pendingArchive)
+            archiveLength = .some(try appendToArchive(pendingArchive))
             pendingArchive = []
         }
         guard hasActiveChanges else { return }
-        let ids = items.map(\.id)
-        if Set(ids).count != ids.count {
-            throw .io("Refusing to write \(store.activePath): duplicate item ids would be stored")
-        }
         let bytes = StoreFileFormat.serialize(items, dialect: dialect)
         do {
             try FileIO.writeAtomically(store.activePath, chunks: [bytes])
         } catch {
-            throw .io(error.description + " (the previous tasks.jsonl is unchanged)")
+            var message = "\(error.summary) (the previous tasks.jsonl is unchanged"
+            if let length = archiveLength {
+                do {
+                    try FileIO.restoreLength(store.archivePath, length)
+                    message += ", and so is archive.jsonl"
+                } catch let undo {
+                    message += "; archive.jsonl already holds the archived items: \(undo.summary)"
+                }
+            }
+            message += ")"
+            if !error.remedy.isEmpty { message += ". " + error.remedy }
+            throw .io(message)
         }
     }
 
-    private func appendToArchive(_ archived: [StoreItem]) throws(StoreError) {
+    /// Appends the items (store.md §6.4); returns the archive's length before, nil if it was missing.
+    private func appendToArchive(_ archived: [StoreItem]) throws(StoreError) -> Int? {
         var writer = JSONWriter(capacity: archived.count * 1024 + 32)
         let path = store.archivePath
         let last = FileIO.lastByte(path)
@@ -115,10 +131,21 @@ public struct StoreTransaction {
             item.write(to: &writer, dialect: dialect)
             writer.appendRaw(CollectionOfOne(UInt8(0x0A)))
         }
+        // Under the lock nobody else appends, so cutting back to this length undoes only ours.
+        let before = FileIO.length(path)
         do {
             try FileIO.append(path, writer.bytes)
         } catch {
-            throw .io(error.description)
+            var message = error.summary
+            do {
+                try FileIO.restoreLength(path, before)
+                message += " (archive.jsonl is unchanged"
+            } catch let undo {
+                message += " (archive.jsonl may end in a torn line, which the next append completes: \(undo.summary)"
+            }
+            message += "; so is tasks.jsonl)"
+            throw .io(error.remedy.isEmpty ? message : message + ". " + error.remedy)
         }
+        return before
     }
 }

@@ -9,10 +9,33 @@ import Darwin
 /// The store's durability rules (store.md §6) need fsync before rename and O_APPEND writes;
 /// Foundation's `Data.write(options: .atomic)` promises neither, so these go to the system.
 public enum FileIO {
-    /// A failed system call, phrased for an operator.
+    /// A failed system call, phrased for an operator: what failed, why, and (when the cause is
+    /// the machine's, not the program's) what to do about it.
     public struct Failure: Error, Sendable, CustomStringConvertible {
-        public let description: String
+        /// `Failed to {action} {path}: {strerror}`.
+        public let summary: String
         public let errno: Int32
+
+        public init(description: String, errno: Int32) {
+            self.summary = description
+            self.errno = errno
+        }
+
+        public var description: String {
+            remedy.isEmpty ? summary : summary + ". " + remedy
+        }
+
+        /// The operator's fix for causes outside the program; empty for the others.
+        public var remedy: String {
+            switch errno {
+            case ENOSPC: "Free some space on that file system, then run again"
+            case EDQUOT: "Your disk quota is used up: free some space or raise the quota, then run again"
+            case EIO: "The device reported an I/O error: check the disk (`dmesg`), then run again"
+            case EROFS: "The file system is read-only: remount it read-write, then run again"
+            case EACCES, EPERM: "Check the permissions of that path, then run again"
+            default: ""
+            }
+        }
     }
 
     static func failure(_ action: String, _ path: String, _ code: Int32 = errno) -> Failure {
@@ -121,10 +144,11 @@ public enum FileIO {
             umask(mask)
             fchmod(fd, 0o666 & ~mask)
         }
+        // Failures name the file being replaced, which the operator knows; the temp file is removed.
         for chunk in chunks {
-            try writeAll(fd, chunk, path: tempPath)
+            try writeAll(fd, chunk, path: path)
         }
-        guard fsync(fd) == 0 else { throw failure("fsync", tempPath) }
+        guard fsync(fd) == 0 else { throw failure("fsync", path) }
         guard close(fd) == 0 else {
             succeeded = true
             unlink(tempPath)
@@ -150,12 +174,27 @@ public enum FileIO {
         }
     }
 
+    /// The size of a file in bytes; nil when it does not exist.
+    public static func length(_ path: String) -> Int? {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : nil
+    }
+
+    /// Cuts a file back to `size` bytes, or removes it when `size` is nil (it did not exist).
+    public static func restoreLength(_ path: String, _ size: Int?) throws(Failure) {
+        if let size {
+            guard truncate(path, off_t(size)) == 0 else { throw failure("truncate", path) }
+        } else {
+            guard unlink(path) == 0 || errno == ENOENT else { throw failure("remove", path) }
+        }
+    }
+
     /// Writes every byte, retrying short writes and EINTR.
     public static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(Failure) {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { raw in
-                write(fd, raw.baseAddress.map { $0 + offset }, bytes.count - offset)
+                WriteFaults.write(fd, raw.baseAddress.map { $0 + offset }, bytes.count - offset, path: path)
             }
             if written < 0 {
                 if errno == EINTR { continue }
