@@ -43,32 +43,87 @@ public enum SchedulerEvent: Sendable {
 }
 
 /// Publishes events to every subscriber, in order, never dropping one.
+///
+/// Agent output is the one event that can outrun a subscriber (an agent printing a gigabyte
+/// while standard error is a slow pipe). Its publisher, an agent's own thread, waits while a
+/// subscriber has more than `maxPendingAgentLines` lines it has not taken yet, so the agent
+/// blocks on its pipe instead of the backlog growing without bound. The wait is capped per
+/// batch: a subscriber that stopped reading slows the agent down but cannot stall it forever.
 public final class EventBus: Sendable {
+    private struct Subscriber {
+        var id: Int
+        var continuation: AsyncStream<SchedulerEvent>.Continuation
+        var backlog: Locked<Int>
+    }
+
     private struct State {
-        var subscribers: [AsyncStream<SchedulerEvent>.Continuation] = []
+        var subscribers: [Subscriber] = []
+        var nextID = 0
         var finished = false
     }
 
     private let state = Locked(State())
+    public let maxPendingAgentLines: Int
+    private let maxWait: Duration
 
-    public init() {}
+    public init(maxPendingAgentLines: Int = 10_000, maxWait: Duration = .seconds(2)) {
+        self.maxPendingAgentLines = maxPendingAgentLines
+        self.maxWait = maxWait
+    }
 
     /// A new stream of every event published from now on (already ended if the bus is finished).
+    ///
+    /// The stream hands out events as they are asked for, so what has not been taken yet stays
+    /// counted in the subscriber's backlog.
     public func subscribe() -> AsyncStream<SchedulerEvent> {
         let (stream, continuation) = AsyncStream<SchedulerEvent>.makeStream(bufferingPolicy: .unbounded)
-        let finished = state.withLock { state -> Bool in
-            if !state.finished { state.subscribers.append(continuation) }
-            return state.finished
+        let backlog = Locked(0)
+        let id = state.withLock { state -> Int? in
+            guard !state.finished else { return nil }
+            state.nextID += 1
+            state.subscribers.append(Subscriber(id: state.nextID, continuation: continuation, backlog: backlog))
+            return state.nextID
         }
-        if finished { continuation.finish() }
-        return stream
+        guard let id else {
+            continuation.finish()
+            return stream
+        }
+        // A subscriber that goes away must not hold publishers back.
+        continuation.onTermination = { [weak self] _ in
+            self?.state.withLock { $0.subscribers.removeAll { $0.id == id } }
+        }
+        let source = IteratorBox(stream.makeAsyncIterator())
+        return AsyncStream(unfolding: {
+            let event = await source.next()
+            if case .agentOutput(_, _, let lines)? = event {
+                backlog.withLock { $0 -= lines.count }
+            }
+            return event
+        })
     }
 
     public func publish(_ event: SchedulerEvent) {
+        let added: Int
+        if case .agentOutput(_, _, let lines) = event { added = lines.count } else { added = 0 }
         // Yield under the lock so that concurrent publishers cannot reorder one subscriber's events.
-        state.withLock { state in
-            for continuation in state.subscribers { continuation.yield(event) }
+        let backlogs = state.withLock { state -> [Locked<Int>] in
+            for subscriber in state.subscribers {
+                if added > 0 { subscriber.backlog.withLock { $0 += added } }
+                subscriber.continuation.yield(event)
+            }
+            return added > 0 ? state.subscribers.map(\.backlog) : []
         }
+        guard !backlogs.isEmpty else { return }
+        let limit = maxPendingAgentLines
+        let deadline = ContinuousClock.now + maxWait
+        while backlogs.contains(where: { $0.value > limit }) && ContinuousClock.now < deadline {
+            ProcessGroupRegistry.sleep(.milliseconds(1))
+        }
+    }
+
+    /// Agent output lines published but not yet taken, per subscriber (for tests and stats).
+    public var pendingAgentLines: [Int] {
+        state.withLock { $0.subscribers.map(\.backlog.value) }
     }
 
     /// Publishes a plain log line.
@@ -86,8 +141,24 @@ public final class EventBus: Sendable {
         let subscribers = state.withLock { state -> [AsyncStream<SchedulerEvent>.Continuation] in
             state.finished = true
             defer { state.subscribers.removeAll() }
-            return state.subscribers
+            return state.subscribers.map(\.continuation)
         }
         for continuation in subscribers { continuation.finish() }
+    }
+}
+
+/// One consumer's iterator, shared with the unfolding stream that wraps it.
+///
+/// Only that stream's single consumer calls `next`, one call at a time, which is what makes
+/// the unchecked Sendable sound.
+private final class IteratorBox: @unchecked Sendable {
+    private var iterator: AsyncStream<SchedulerEvent>.AsyncIterator
+
+    init(_ iterator: AsyncStream<SchedulerEvent>.AsyncIterator) {
+        self.iterator = iterator
+    }
+
+    func next() async -> SchedulerEvent? {
+        await iterator.next()
     }
 }
