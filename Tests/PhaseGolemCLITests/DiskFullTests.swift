@@ -138,5 +138,9 @@ struct DiskFullTests {
         #expect(!outcome.stderr.contains("Warning: failed to block"))
         #expect(RunHarness.agentLog(root) == ["WRK-00001 review 1"])
         Self.expectIntact(outcome, "run (phase failed)")
+        // What the failed run wrote outside the store (its worklog) is committed, so the next
+        // run is not refused for a dirty tree, and the commit does not claim a halt.
+        #expect(try RunHarness.subjects(root).last == "[phase-golem] Save task state after an error")
+        #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
     }
 }

@@ -66,6 +66,10 @@ public enum CommitMessage {
         "[phase-golem] Save work of an interrupted run (PID \(pid))"
     }
 
+    /// The end of a run that stopped on an error (a store it could not write, a git failure):
+    /// every dirty path, so the next run starts from a clean tree.
+    public static let afterError = "[phase-golem] Save task state after an error"
+
     /// The end of the standalone `triage` command: its routing, committed (D4).
     public static let afterTriage = "[phase-golem] Save task state after triage"
 

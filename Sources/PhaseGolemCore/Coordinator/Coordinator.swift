@@ -209,6 +209,20 @@ public actor Coordinator {
         }
     }
 
+    /// Commits every dirty path (the end of a run that failed): the work of a phase whose outcome
+    /// could not be saved is kept in history, and the next run, which runs that phase again,
+    /// starts from a clean tree (D4).
+    public func commitEverything(message: String) {
+        do {
+            try git.run(["add", "-A"])
+            if let sha = try git.commitStaged(message: message) {
+                events.info("Committed the work and task state left by the error: \(sha)")
+            }
+        } catch {
+            events.warn("Warning: the work left by the error is not committed: \(error)")
+        }
+    }
+
     private func commitStateIfDirty(message: String) throws -> String? {
         let dirty = try git.porcelainStatus(paths: Self.statePaths)
         guard !dirty.isEmpty else { return nil }

@@ -197,7 +197,8 @@ public final class RunSession: @unchecked Sendable {
             summary = try await scheduler.run()
         } catch {
             registry.killAll()
-            await coordinator.haltCommit(reason: .shutdownRequested)
+            // Not a halt reason: the run failed, and the commit says so.
+            await coordinator.commitEverything(message: CommitMessage.afterError)
             cleanStaleResults(tag: "post")
             throw error
         }
