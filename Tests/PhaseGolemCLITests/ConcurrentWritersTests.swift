@@ -79,24 +79,28 @@ struct ConcurrentWritersTests {
         }
         #expect(running.value, "the run ended before its first phase: \(String(describing: runOutcome.value))")
 
+        // Each writer stops at 90% until every one has got there, then the gate opens: the last
+        // tenth of each kind races the run's last phase, its final commit and its exit.
         let journal = Locked(Journal())
+        let gateOpen = Locked(false)
         let writers = [
-            Self.thread { Self.cliAdds(plan, root: root, journal: journal, running: running) },
-            Self.thread { Self.cliUnblocks(blocked, root: root, journal: journal, running: running) },
-            Self.thread { Self.rawWrites(plan, editable: editable + blocked, root: root, journal: journal, running: running) },
+            Self.thread { Self.cliAdds(plan, root: root, journal: journal, running: running, gate: gateOpen) },
+            Self.thread { Self.cliUnblocks(blocked, root: root, journal: journal, running: running, gate: gateOpen) },
+            Self.thread {
+                Self.rawWrites(plan, editable: editable + blocked, root: root, journal: journal, running: running, gate: gateOpen)
+            },
         ]
-        // The gate opens once every writer is 90% through, so the rest races the run's last
-        // phase, its final commit and its exit.
         let deadline = Date().addingTimeInterval(240)
         while Date() < deadline {
             let state = journal.value
-            if state.cliAddsDone * 10 >= plan.cliAdds * 9, state.unblocksDone * 10 >= plan.unblocks * 9,
-               state.rawDone * 10 >= (plan.rawAdds + plan.rawEdits) * 9 {
+            if state.cliAddsDone >= Self.holdPoint(plan.cliAdds), state.unblocksDone >= Self.holdPoint(plan.unblocks),
+               state.rawDone >= Self.holdPoint(plan.rawAdds + plan.rawEdits) {
                 break
             }
-            usleep(20_000)
+            usleep(10_000)
         }
         try CLIHarness.write("open\n", to: gate)
+        gateOpen.withLock { $0 = true }
         for writer in writers { _ = writer.wait(timeout: .now() + 300) }
         _ = runEnded.wait(timeout: .now() + 300)
 
@@ -150,8 +154,9 @@ struct ConcurrentWritersTests {
     // MARK: Writers
 
     /// `phase-golem add`, one process after another.
-    static func cliAdds(_ plan: Plan, root: String, journal: Locked<Journal>, running: Locked<Bool>) {
+    static func cliAdds(_ plan: Plan, root: String, journal: Locked<Journal>, running: Locked<Bool>, gate: Locked<Bool>) {
         for index in 0..<plan.cliAdds {
+            if index == holdPoint(plan.cliAdds) { wait(for: gate) }
             let title = String(format: "cli-add-%05d", index)
             let before = running.value
             let outcome = Result { try ProcessRunner.run(CLIHarness.binary, ["add", title], in: root) }
@@ -179,8 +184,9 @@ struct ConcurrentWritersTests {
     }
 
     /// `phase-golem unblock` on each blocked item that is not a target.
-    static func cliUnblocks(_ ids: [String], root: String, journal: Locked<Journal>, running: Locked<Bool>) {
-        for id in ids {
+    static func cliUnblocks(_ ids: [String], root: String, journal: Locked<Journal>, running: Locked<Bool>, gate: Locked<Bool>) {
+        for (index, id) in ids.enumerated() {
+            if index == holdPoint(ids.count) { wait(for: gate) }
             let before = running.value
             let outcome = Result { try ProcessRunner.run(CLIHarness.binary, ["unblock", id, "--notes", "from the test"], in: root) }
             let during = before && running.value
@@ -202,12 +208,14 @@ struct ConcurrentWritersTests {
     }
 
     /// The raw writer: new items (sorted in by id) and title edits, evenly interleaved.
-    static func rawWrites(_ plan: Plan, editable: [String], root: String, journal: Locked<Journal>, running: Locked<Bool>) {
+    static func rawWrites(_ plan: Plan, editable: [String], root: String, journal: Locked<Journal>, running: Locked<Bool>,
+                          gate: Locked<Bool>) {
         let writer = RawStoreWriter(root: root)
         let operations = plan.rawAdds + plan.rawEdits
         var adds = 0
         var edits = 0
         for step in 0..<operations {
+            if step == holdPoint(operations) { wait(for: gate) }
             let isAdd = step * plan.rawAdds / operations != (step + 1) * plan.rawAdds / operations
             let id = isAdd ? String(format: "RAW-%05x", adds + 1) : editable[edits % editable.count]
             let title = isAdd ? "raw-add-\(adds)" : "raw-edit-\(edits)-\(id)"
@@ -280,6 +288,16 @@ struct ConcurrentWritersTests {
     }
 
     // MARK: Plumbing
+
+    /// Where a writer of `total` operations waits for the gate.
+    static func holdPoint(_ total: Int) -> Int {
+        total * 9 / 10
+    }
+
+    static func wait(for gate: Locked<Bool>) {
+        let deadline = Date().addingTimeInterval(240)
+        while !gate.value, Date() < deadline { usleep(5_000) }
+    }
 
     /// Runs `body` on a thread of its own (writers block on processes and locks, which must not
     /// tie up the few threads of Swift's cooperative pool); the semaphore is signalled at its end.
