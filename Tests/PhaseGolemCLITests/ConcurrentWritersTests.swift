@@ -151,6 +151,54 @@ struct ConcurrentWritersTests {
               + "\(commits) commits in all); \(problems.count) lost")
     }
 
+    @Test("a store writer busy all through a run: its temp files are never staged, the run never trips on one")
+    func tempFilesNotStaged() throws {
+        let targets = (1...6).map { String(format: "WRK-a%04x", $0) }
+        let root = try RunHarness.project(items: targets.enumerated().map { offset, id in
+            RunHarness.item(id, "Target \(offset)", status: .inProgress, phase: "prd", pool: .main, created: offset)
+        } + [RunHarness.item("WRK-e0001", "Seed", status: .ready)])
+        defer { CLIHarness.remove(root) }
+        // Rewrites 5 ms apart keep a `.tmpXXXXXX` in `.task-golem/` much of the time (the fsync
+        // dominates) while leaving the lock free often enough for the run, so the run's
+        // `git add -A` calls meet such files, sometimes just as they vanish. The writer starts
+        // once the run is past its startup checks (a stray temp file there is another matter).
+        let running = Locked(true)
+        let rewrites = Locked(0)
+        let failures = Locked<[String]>([])
+        let runOutcome = Locked<CLIHarness.Result?>(nil)
+        let runEnded = Self.thread {
+            let result = try? RunHarness.run(targets.flatMap { ["--target", $0] }, in: root, script: ["* * sleep 0.1"])
+            running.withLock { $0 = false }
+            runOutcome.withLock { $0 = result }
+        }
+        let started = Date()
+        while RunHarness.agentLog(root).isEmpty, running.value, Date().timeIntervalSince(started) < 60 {
+            usleep(5_000)
+        }
+        let writer = RawStoreWriter(root: root)
+        while running.value {
+            do {
+                let count = rewrites.value
+                try writer.transaction { lines in try RawStoreWriter.setTitle("churn-\(count)", of: "WRK-e0001", in: &lines) }
+                rewrites.withLock { $0 += 1 }
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+            usleep(5_000)
+        }
+        _ = runEnded.wait(timeout: .now() + 120)
+        let run = try #require(runOutcome.value)
+        #expect(run.status == 0, "\(run.stderr.suffix(2000))")
+        #expect(failures.value.isEmpty, "\(failures.value.prefix(3))")
+        #expect(try RunHarness.archived(root).sorted() == targets)
+        let committed = try CLIHarness.git(["log", "--name-only", "--format="], in: root).split(separator: "\n")
+        #expect(!committed.contains { $0.contains("/.tmp") }, "temp files committed: \(committed.filter { $0.contains("/.tmp") })")
+        let dirty = try CLIHarness.git(["status", "--porcelain"], in: root).split(separator: "\n").map(String.init)
+        #expect(dirty.allSatisfy { $0 == " M .task-golem/tasks.jsonl" }, "dirty after the run: \(dirty)")
+        #expect(try TaskStore(root: root).loadActive().items.first?.title == "churn-\(rewrites.value - 1)")
+        print("temp-files-not-staged: \(rewrites.value) raw rewrites during a \(targets.count)-target run, \(RunHarness.agentLog(root).count) phases")
+    }
+
     // MARK: Writers
 
     /// `phase-golem add`, one process after another.
