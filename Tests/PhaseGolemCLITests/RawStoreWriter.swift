@@ -22,7 +22,12 @@ struct RawStoreWriter: Sendable {
     /// What went wrong, with the path involved.
     struct Failure: Error, CustomStringConvertible {
         let description: String
-        init(_ description: String) { self.description = description }
+        /// The lock stayed busy for 5 s: nothing was written.
+        var isLockTimeout = false
+        init(_ description: String, isLockTimeout: Bool = false) {
+            self.description = description
+            self.isLockTimeout = isLockTimeout
+        }
     }
 
     /// Runs `edit` on the item lines (no header, no newlines) while holding the lock, then
@@ -55,7 +60,7 @@ struct RawStoreWriter: Sendable {
         var delay = 0.010
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR else { throw Failure("flock \(path): errno \(errno)") }
-            if Date().timeIntervalSince(start) >= 5 { throw Failure("Lock timeout after 5s on \(path)") }
+            if Date().timeIntervalSince(start) >= 5 { throw Failure("Lock timeout after 5s on \(path)", isLockTimeout: true) }
             usleep(UInt32(delay * (1 + Double.random(in: 0...0.5)) * 1_000_000))
             delay = min(delay * 2, 0.5)
         }
