@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Where a demo project lives, and how much of it `phase-golem demo --no-keep` may delete.
 ///
 /// The rule is that the demo only deletes what it created: a folder it made goes entirely, a
@@ -36,10 +42,15 @@ public struct DemoFolder: Sendable, Equatable {
     /// Looks at a `--dir` before the demo writes anything. A path that is not a readable
     /// directory (a file, say) counts as holding files, so it is never deleted.
     public static func survey(_ path: String) -> DemoFolder {
-        guard FileIO.exists(path) else {
+        // lstat: a symbolic link, even a dangling one, is the user's and counts as existing.
+        func exists(_ path: String) -> Bool {
+            var info = stat()
+            return lstat(path, &info) == 0
+        }
+        guard exists(path) else {
             var outermost = path
             while case let parent = FileIO.parentDirectory(of: outermost), parent != outermost, parent != ".",
-                  parent != "/", !FileIO.exists(parent) {
+                  parent != "/", !exists(parent) {
                 outermost = parent
             }
             return DemoFolder(path: path, ownership: .created, outermostCreated: outermost)

@@ -70,7 +70,8 @@ struct DemoCommand: AsyncParsableCommand {
         do {
             targets = try DemoProject(root: root).create(agent: [Self.executablePath(), "demo-agent"])
         } catch {
-            if !keep { Self.remove(folder) }
+            // A half-made project in a folder the demo owns goes; a refused --dir is not the demo's.
+            if !keep && folder.ownership != .existedWithFiles { Self.remove(folder) }
             throw CLIError(error)
         }
         Output.stderr("Demo project created in \(root) (targets: \(targets.joined(separator: ", ")))")
