@@ -45,6 +45,115 @@ struct DemoTests {
         #expect(result.status == 0, "the first target completes before the blocked one: something completed")
     }
 
+    @Test("by default the temporary project is kept, with its history, and the end says where it is")
+    func keepsByDefault() throws {
+        let result = try CLIHarness.run(["demo", "--no-tui", "--auto-advance"], in: "/tmp",
+                                        environment: ["PHASE_GOLEM_DEMO_SPEED": "0"])
+        let root = try #require(Self.createdPath(result.stderr))
+        defer { CLIHarness.remove(root) }
+        #expect(result.status == 0, "\(result.stderr.suffix(2000))")
+        #expect(result.stderr.contains("The demo project is in \(root). Look around:"))
+        #expect(!result.stderr.contains("--no-keep"))
+        let log = try CLIHarness.git(["log", "--format=%s"], in: root)
+        #expect(log.contains("Demo project: backlog, pipeline and workflows"))
+        #expect(log.contains("[phase-golem]"))
+    }
+
+    @Test("--no-keep deletes the temporary project at the end, with the same exit code and a message saying so")
+    func noKeepTemporary() throws {
+        let result = try CLIHarness.run(["demo", "--no-tui", "--auto-advance", "--no-keep"], in: "/tmp",
+                                        environment: ["PHASE_GOLEM_DEMO_SPEED": "0"])
+        let root = try #require(Self.createdPath(result.stderr))
+        defer { CLIHarness.remove(root) }
+        #expect(result.status == 0, "\(result.stderr.suffix(2000))")
+        #expect(RunHarness.summaryLines(result.stderr).last == "Halt reason: TargetCompleted")
+        #expect(!FileManager.default.fileExists(atPath: root))
+        #expect(result.stderr.hasSuffix("The demo project in \(root) was removed (--no-keep).\n"))
+        #expect(!result.stderr.contains("Look around"))
+        // Halting at the blocked target exits as it does when the project is kept.
+        let halted = try CLIHarness.run(["demo", "--no-tui", "--no-keep"], in: "/tmp", environment: ["PHASE_GOLEM_DEMO_SPEED": "0"])
+        let haltedRoot = try #require(Self.createdPath(halted.stderr))
+        defer { CLIHarness.remove(haltedRoot) }
+        #expect(RunHarness.summaryLines(halted.stderr).last == "Halt reason: TargetBlocked")
+        #expect(halted.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: haltedRoot))
+    }
+
+    @Test("--no-keep with --dir deletes only what the demo made: a new folder and its new parents, an empty folder's contents")
+    func noKeepDirs() throws {
+        let parent = try CLIHarness.makeTemporaryDirectory("demo")
+        defer { CLIHarness.remove(parent) }
+        let environment = ["PHASE_GOLEM_DEMO_SPEED": "0"]
+        // A new folder two levels below an existing one: both new levels go.
+        var result = try CLIHarness.run(["demo", "--no-tui", "--auto-advance", "--no-keep", "--dir", "new/demo"], in: parent,
+                                        environment: environment)
+        #expect(result.status == 0, "\(result.stderr.suffix(2000))")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent).isEmpty)
+        // An empty folder the user made: emptied, kept.
+        try FileManager.default.createDirectory(atPath: parent + "/empty", withIntermediateDirectories: false)
+        result = try CLIHarness.run(["demo", "--no-tui", "--auto-advance", "--no-keep", "--dir", parent + "/empty"], in: parent,
+                                    environment: environment)
+        #expect(result.status == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent + "/empty").isEmpty)
+        #expect(result.stderr.contains("the folder itself was kept, as it existed before the demo"))
+    }
+
+    @Test("--no-keep never deletes a --dir that held files before the demo")
+    func noKeepSparesExistingFiles() throws {
+        let parent = try CLIHarness.makeTemporaryDirectory("demo")
+        defer { CLIHarness.remove(parent) }
+        let root = parent + "/mine"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: false)
+        try CLIHarness.write("my notes\n", to: root + "/notes.txt")
+        let result = try CLIHarness.run(["demo", "--no-tui", "--auto-advance", "--no-keep", "--dir", root], in: parent,
+                                        environment: ["PHASE_GOLEM_DEMO_SPEED": "0"])
+        #expect(result.status == 0, "\(result.stderr.suffix(2000))")
+        #expect(result.stderr.contains("Not removed: \(root) held files before the demo, so --no-keep leaves it alone."))
+        #expect(result.stderr.contains("The demo project is in \(root). Look around:"))
+        #expect(String(decoding: try CLIHarness.read(root + "/notes.txt"), as: UTF8.self) == "my notes\n")
+        #expect(FileManager.default.fileExists(atPath: root + "/.git"))
+    }
+
+    @Test("--no-keep also deletes the project when the run is interrupted (SIGTERM: graceful halt)")
+    func noKeepInterrupted() throws {
+        let parent = try CLIHarness.makeTemporaryDirectory("demo")
+        defer { CLIHarness.remove(parent) }
+        let root = parent + "/demo"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLIHarness.binary)
+        process.arguments = ["demo", "--no-tui", "--auto-advance", "--no-keep", "--dir", root]
+        process.currentDirectoryURL = URL(fileURLWithPath: parent)
+        var environment = ProcessInfo.processInfo.environment
+        environment["PHASE_GOLEM_DEMO_SPEED"] = "0.5"
+        process.environment = environment
+        let logPath = parent + "/stderr.log"
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.standardError = log
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Interrupt once the agent is at work on the first target.
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, process.isRunning,
+              !String(decoding: (try? CLIHarness.read(logPath)) ?? Data(), as: UTF8.self).contains("[demo-agent]") {
+            usleep(20_000)
+        }
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        try log.close()
+        let stderr = String(decoding: try CLIHarness.read(logPath), as: UTF8.self)
+        #expect(stderr.contains("Halt reason: ShutdownRequested"), "\(stderr.suffix(2000))")
+        #expect(stderr.contains("The demo project in \(root) was removed (--no-keep)."))
+        #expect(!FileManager.default.fileExists(atPath: root))
+    }
+
+    /// The project path from the demo's `Demo project created in PATH (targets: …)` line.
+    static func createdPath(_ stderr: String) -> String? {
+        guard let line = stderr.split(separator: "\n").first(where: { $0.hasPrefix("Demo project created in ") }),
+              let end = line.range(of: " (targets: ") else { return nil }
+        return String(line[line.index(line.startIndex, offsetBy: "Demo project created in ".count)..<end.lowerBound])
+    }
+
     @Test("an occupied --dir is refused before anything is written")
     func occupiedDir() throws {
         let root = try CLIHarness.makeProject()

@@ -153,7 +153,7 @@ public actor Coordinator {
             return
         }
         do {
-            try git.run(["add", "-A"])
+            try git.stageAll()
         } catch {
             throw OperationError("Failed to stage phase output: \(error)")
         }
@@ -172,7 +172,7 @@ public actor Coordinator {
     public func batchCommit() throws {
         guard !pendingBatch.isEmpty else { return }
         if stageAllAtBatch {
-            try git.run(["add", "-A"])
+            try git.stageAll()
         } else {
             try stageState()
         }

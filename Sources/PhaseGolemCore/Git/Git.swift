@@ -33,6 +33,19 @@ public struct Git: Sendable {
         }
     }
 
+    /// `git add -A` of the whole work tree, leaving out store temp files (`.task-golem/.tmpXXXXXX`).
+    ///
+    /// Another store writer (our `add`, task-golem) may be between writing such a file and
+    /// renaming it over `tasks.jsonl` at any moment: staging it would commit a stray copy of the
+    /// store, or fail the whole add when the file is renamed away between git listing it and
+    /// reading it. `:/` keeps `-A`'s whole-tree reach when the project is a subfolder of the repository.
+    public func stageAll() throws(Failure) {
+        try run(["add", "-A", "--", ":/", ":(exclude)" + Self.storeTempFiles])
+    }
+
+    /// The pathspec of store writers' temp files, relative to the project root.
+    public static let storeTempFiles = ".task-golem/.tmp*"
+
     /// Whether the root is inside a git work tree.
     public func isRepository() -> Bool {
         (try? runAllowingFailure(["rev-parse", "--git-dir"]).succeeded) ?? false

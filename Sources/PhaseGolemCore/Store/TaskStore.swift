@@ -73,8 +73,9 @@ public struct TaskStore: Sendable {
         var transaction = StoreTransaction(store: self, contents: contents)
         let result = try body(&transaction)
         try transaction.commitNow()
-        if let stamp = FileStamp(path: activePath) {
-            cache = CachedContents(stamp: stamp, contents: StoreFileFormat.Contents(
+        // Still inside the lock, so the file at the path is the version just written (or read).
+        if let pin = FilePin(path: activePath), let stamp = pin.stamp {
+            cache = CachedContents(pin: pin, stamp: stamp, contents: StoreFileFormat.Contents(
                 items: transaction.items, dialect: transaction.dialect, warnings: []))
         } else {
             cache = nil
@@ -85,13 +86,23 @@ public struct TaskStore: Sendable {
     /// The active items, from `cache` when the file's stamp still matches, else read and cached.
     public func loadActive(cache: inout CachedContents?) throws(StoreError) -> StoreFileFormat.Contents {
         try requireInitialized()
-        let stamp = FileStamp(path: activePath)
-        if let cached = cache, let stamp, cached.stamp == stamp {
+        // One open descriptor gives the stamp and the bytes of the same version, even if the
+        // file is replaced meanwhile, and pins that version for the cache.
+        guard let pin = FilePin(path: activePath), let stamp = pin.stamp else {
+            cache = nil
+            return try Self.readFile(activePath, strict: true)
+        }
+        if let cached = cache, cached.stamp == stamp {
             return cached.contents
         }
-        let contents = try Self.readFile(activePath, strict: true)
-        // Stamp taken before the read: if the file changed in between, the next call rereads.
-        cache = stamp.map { CachedContents(stamp: $0, contents: contents) }
+        let bytes: [UInt8]
+        do {
+            bytes = try FileIO.read(descriptor: pin.descriptor, path: activePath)
+        } catch {
+            throw .io(error.description)
+        }
+        let contents = try StoreFileFormat.parse(bytes, path: activePath, strict: true)
+        cache = CachedContents(pin: pin, stamp: stamp, contents: contents)
         return contents
     }
 }

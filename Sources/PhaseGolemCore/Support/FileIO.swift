@@ -50,6 +50,11 @@ public enum FileIO {
             throw failure("read", path)
         }
         defer { close(fd) }
+        return try read(descriptor: fd, path: path)
+    }
+
+    /// Reads an open file from its current offset to the end; `path` only names it in errors.
+    public static func read(descriptor fd: Int32, path: String) throws(Failure) -> [UInt8] {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw failure("read", path) }
         // Size + 1 so that reaching EOF takes one extra read, not a regrow; the buffer is

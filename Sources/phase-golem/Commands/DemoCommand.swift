@@ -14,12 +14,13 @@ struct DemoCommand: AsyncParsableCommand {
             the bundled scripted agent, and runs three of its items as targets. One of them needs a \
             human decision and blocks: press `a` on the launch screen to turn auto-advance on and \
             watch the run go on to the next target. Real processes, real result files, real commits. \
-            The project is kept; its path is printed at the end so you can look at it with \
-            `git log` and `phase-golem status`.
+            By default the project is kept and its path printed at the end, so you can look at it \
+            with `git log` and `phase-golem status`; with --no-keep it is deleted when the demo ends.
 
             Examples:
               phase-golem demo
               phase-golem demo --no-tui
+              phase-golem demo --no-tui --auto-advance --no-keep
               phase-golem demo --dir /tmp/my-demo --auto-advance --yes
             """)
 
@@ -35,10 +36,24 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(name: .customLong("auto-advance"), help: "Start with auto-advance on (it can still be toggled with `a`).")
     var autoAdvance = false
 
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+        "Keep the demo project when the demo ends and print how to look at it (the default). --no-keep "
+            + "deletes it instead, however the demo ends (after the summary or the UI, on a failed or "
+            + "interrupted run too); a --dir that already held files is never deleted, and one that existed "
+            + "empty is emptied but kept."))
+    var keep = true
+
+    func validate() throws {
+        if let dir, dir.isEmpty {
+            throw ValidationError("--dir needs a path. Give a new or empty folder, e.g. --dir /tmp/my-demo")
+        }
+    }
+
     func run() async throws {
-        let root: String
+        let folder: DemoFolder
         if let dir {
-            root = dir
+            // Surveyed before anything is written: --no-keep deletes only what the demo made.
+            folder = DemoFolder.survey(dir)
         } else {
             var template = Array("/tmp/phase-golem-demo-XXXXXX".utf8CString)
             let made = template.withUnsafeMutableBufferPointer { buffer -> String? in
@@ -48,12 +63,15 @@ struct DemoCommand: AsyncParsableCommand {
             guard let made else {
                 throw CLIError("Cannot create a temporary folder for the demo. Pass --dir PATH")
             }
-            root = made
+            folder = DemoFolder(path: made, ownership: .created)
         }
+        let root = folder.path
         let targets: [String]
         do {
             targets = try DemoProject(root: root).create(agent: [Self.executablePath(), "demo-agent"])
         } catch {
+            // A half-made project in a folder the demo owns goes; a refused --dir is not the demo's.
+            if !keep && folder.ownership != .existedWithFiles { Self.remove(folder) }
             throw CLIError(error)
         }
         Output.stderr("Demo project created in \(root) (targets: \(targets.joined(separator: ", ")))")
@@ -61,14 +79,43 @@ struct DemoCommand: AsyncParsableCommand {
         if noTUI { arguments.append("--no-tui") }
         if yes { arguments.append("--yes") }
         if autoAdvance { arguments.append("--auto-advance") }
-        let run = try RunCommand.parse(arguments)
+        // Runs on every way out of the run below (a summary, the UI closing, an error, a
+        // signal-driven halt): the run's exit code is thrown past it unchanged.
         defer {
             Output.stderr("")
-            Output.stderr("The demo project is in \(root). Look around:")
-            Output.stderr("  cd \(root) && git log --oneline && phase-golem status")
-            Output.stderr("Remove it with: rm -rf \(root)")
+            if keep {
+                Self.printWhereToLook(root)
+            } else {
+                Self.remove(folder)
+            }
         }
+        let run = try RunCommand.parse(arguments)
         try await run.run()
+    }
+
+    static func printWhereToLook(_ root: String) {
+        Output.stderr("The demo project is in \(root). Look around:")
+        Output.stderr("  cd \(root) && git log --oneline && phase-golem status")
+        Output.stderr("Remove it with: rm -rf \(root)")
+    }
+
+    /// `--no-keep`: deletes what the demo created and says so; a failure is a warning, never a
+    /// change of the exit code.
+    static func remove(_ folder: DemoFolder) {
+        do {
+            switch try folder.removeDemoFiles() {
+            case .removed:
+                Output.stderr("The demo project in \(folder.path) was removed (--no-keep).")
+            case .emptied:
+                Output.stderr("The demo project in \(folder.path) was removed (--no-keep); the folder itself was kept, "
+                    + "as it existed before the demo.")
+            case .keptPreexisting:
+                Output.stderr("Not removed: \(folder.path) held files before the demo, so --no-keep leaves it alone.")
+                printWhereToLook(folder.path)
+            }
+        } catch {
+            Output.stderr("Warning: could not remove the demo project: \(error). Remove it with: rm -rf \(folder.path)")
+        }
     }
 
     /// This binary's path, so the demo project's agent command can call it back.

@@ -1,0 +1,45 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension FileIO {
+    /// The names in a directory, without `.` and `..`; nil when it cannot be opened.
+    public static func entries(_ path: String) -> [String]? {
+        guard let directory = opendir(path) else { return nil }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// Deletes `path` and, for a directory, everything in it. Symbolic links are removed, never
+    /// followed, so a link inside the tree cannot lead the deletion outside it.
+    public static func removeTree(_ path: String) throws(Failure) {
+        var info = stat()
+        guard lstat(path, &info) == 0 else {
+            if errno == ENOENT { return }
+            throw failure("remove", path)
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            try removeContents(path)
+            guard rmdir(path) == 0 || errno == ENOENT else { throw failure("remove", path) }
+        } else {
+            guard unlink(path) == 0 || errno == ENOENT else { throw failure("remove", path) }
+        }
+    }
+
+    /// Deletes everything inside the directory `path`, keeping the directory itself.
+    public static func removeContents(_ path: String) throws(Failure) {
+        guard let names = entries(path) else { throw failure("list", path) }
+        for name in names {
+            try removeTree(join(path, name))
+        }
+    }
+}
