@@ -214,7 +214,7 @@ public actor Coordinator {
     /// starts from a clean tree (D4).
     public func commitEverything(message: String) {
         do {
-            try git.run(["add", "-A"])
+            try git.stageAll()
             if let sha = try git.commitStaged(message: message) {
                 events.info("Committed the work and task state left by the error: \(sha)")
             }

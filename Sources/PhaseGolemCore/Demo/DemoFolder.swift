@@ -55,7 +55,7 @@ public struct DemoFolder: Sendable, Equatable {
             }
             return DemoFolder(path: path, ownership: .created, outermostCreated: outermost)
         }
-        guard FileIO.isDirectory(path), let entries = FileIO.entries(path), entries.isEmpty else {
+        guard FileIO.isDirectory(path), let entries = try? FileIO.entryNames(path), entries.isEmpty else {
             return DemoFolder(path: path, ownership: .existedWithFiles)
         }
         return DemoFolder(path: path, ownership: .existedEmpty)

@@ -34,7 +34,8 @@ public struct GitPreconditions {
         try GitDirectoryProbe.requireWritable(gitDirectory)
         try clearStaleLocks(gitDirectory: gitDirectory)
         let dirty = try git.porcelainStatus()
-        let paths = dirty.map { String($0.dropFirst(3)) }
+        // Another writer's temporary file is its business, not dirt (and a killed writer's is gone by now).
+        let paths = dirty.map { String($0.dropFirst(3)) }.filter { !Self.isStoreTemporaryFile($0) }
         let storeOnly = paths.allSatisfy { TaskStore.relativeStorePaths.contains($0) || $0 == ".task-golem/tasks.lock" }
         if !storeOnly && interruptedHolder == nil {
             let shown = paths.prefix(5).joined(separator: ", ") + (paths.count > 5 ? ", …" : "")
@@ -61,6 +62,10 @@ public struct GitPreconditions {
         }
     }
 
+    static func isStoreTemporaryFile(_ path: String) -> Bool {
+        path.hasPrefix(".task-golem/") && StoreRepair.isTemporaryName(String(path.dropFirst(".task-golem/".count)))
+    }
+
     /// Commits everything a killed run left behind, so the phase it was in can start again from
     /// a clean tree and nothing it wrote is lost.
     ///
@@ -68,7 +73,7 @@ public struct GitPreconditions {
     /// top of the previous attempt's files, and a completed phase whose commit was cut off must
     /// keep its artifacts next to the store state that says it completed.
     private func saveInterruptedWork(git: Git, pid: Int32, paths: [String]) throws {
-        try git.run(["add", "-A"])
+        try git.stageAll()
         guard let sha = try git.commitStaged(message: CommitMessage.interruptedRun(pid: pid)) else { return }
         let shown = paths.prefix(5).joined(separator: ", ") + (paths.count > 5 ? ", … (\(paths.count) paths)" : "")
         events.warn("[pre] The previous run (PID \(pid)) was interrupted and left uncommitted changes: \(shown)")

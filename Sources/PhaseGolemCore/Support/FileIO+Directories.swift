@@ -5,20 +5,6 @@ import Darwin
 #endif
 
 extension FileIO {
-    /// The names in a directory, without `.` and `..`; nil when it cannot be opened.
-    public static func entries(_ path: String) -> [String]? {
-        guard let directory = opendir(path) else { return nil }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
-    }
-
     /// Deletes `path` and, for a directory, everything in it. Symbolic links are removed, never
     /// followed, so a link inside the tree cannot lead the deletion outside it.
     public static func removeTree(_ path: String) throws(Failure) {
@@ -37,8 +23,7 @@ extension FileIO {
 
     /// Deletes everything inside the directory `path`, keeping the directory itself.
     public static func removeContents(_ path: String) throws(Failure) {
-        guard let names = entries(path) else { throw failure("list", path) }
-        for name in names {
+        for name in try entryNames(path) {
             try removeTree(join(path, name))
         }
     }
