@@ -20,7 +20,9 @@ struct KillAnywhereTests {
     /// Ready but not a target: the run must leave it alone.
     static let bystander = "WRK-00009"
     static let followUpTitle = "Follow-up from the fake agent"
-    static let script = ["\(blocker) build block Needs a human decision"]
+    /// One slower agent, so that some kills of phase-golem alone leave an agent at work that
+    /// the second run must stop.
+    static let script = ["\(blocker) build block Needs a human decision", "WRK-00002 build sleep 0.15"]
     static let arguments = targets.flatMap { ["--target", $0] } + ["--auto-advance", "--no-tui"]
 
     static var momentCount: Int {
@@ -48,13 +50,17 @@ struct KillAnywhereTests {
         while tally.kills < Self.momentCount && attempts < Self.momentCount * 4 {
             attempts += 1
             let wholeTree = tally.kills % 2 == 0
-            let delay = Double(random.next() % 1_000_000) / 1_000_000 * reference.seconds
+            // Every fifth moment waits for a store write in progress (its temporary file),
+            // which a random instant rarely hits: the write takes a millisecond of the run.
+            let trigger: Trigger = tally.kills % 5 == 4
+                ? .storeWrite(Int(random.next() % 12) + 1)
+                : .delay(Double(random.next() % 1_000_000) / 1_000_000 * reference.seconds)
             let root = try CLIHarness.makeTemporaryDirectory("pg-kill")
             defer { CLIHarness.remove(root) }
             try Self.copy(template, to: root)
-            guard let moment = try Self.killRun(in: root, after: delay, wholeTree: wholeTree) else { continue }
+            guard let moment = try Self.killRun(in: root, at: trigger, wholeTree: wholeTree) else { continue }
             tally.record(moment, wholeTree: wholeTree)
-            let label = "moment \(tally.kills) (seed \(seed), \(String(format: "%.3f", delay)) s, \(moment.activity)\(wholeTree ? ", whole tree" : ""))"
+            let label = "moment \(tally.kills) (seed \(seed), \(trigger), \(moment.activity)\(wholeTree ? ", whole tree" : ""))"
             let problems = try Self.recover(root: root, reference: reference, tally: &tally)
             if problems.isEmpty {
                 tally.recovered += 1
@@ -115,8 +121,21 @@ struct KillAnywhereTests {
         var activity: String
     }
 
-    /// Starts the run and kills it after `delay`; nil when it finished first.
-    static func killRun(in root: String, after delay: Double, wholeTree: Bool) throws -> Moment? {
+    /// When to kill: after a delay, or while the store's n-th temporary file exists.
+    enum Trigger: CustomStringConvertible {
+        case delay(Double)
+        case storeWrite(Int)
+
+        var description: String {
+            switch self {
+            case .delay(let seconds): String(format: "%.3f s", seconds)
+            case .storeWrite(let count): "store write \(count)"
+            }
+        }
+    }
+
+    /// Starts the run and kills it at `trigger`; nil when it finished first.
+    static func killRun(in root: String, at trigger: Trigger, wholeTree: Bool) throws -> Moment? {
         try CLIHarness.write(script.joined(separator: "\n") + "\n", to: root + "/.git/fake-agent-script")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLIHarness.binary)
@@ -129,7 +148,16 @@ struct KillAnywhereTests {
         process.standardOutput = log
         process.standardError = log
         try process.run()
-        usleep(UInt32(delay * 1_000_000))
+        switch trigger {
+        case .delay(let seconds):
+            usleep(UInt32(seconds * 1_000_000))
+        case .storeWrite(let count):
+            var seen: Set<String> = []
+            while process.isRunning && seen.count < count {
+                for name in (try? FileIO.entryNames(root + "/.task-golem")) ?? [] where name.hasPrefix(".tmp") { seen.insert(name) }
+                if seen.count < count { usleep(20) }
+            }
+        }
         let pid = process.processIdentifier
         // Stopped, it can start nothing new while its children are listed and killed.
         guard process.isRunning, kill(pid, SIGSTOP) == 0 else {
