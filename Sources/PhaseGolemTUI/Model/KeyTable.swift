@@ -12,6 +12,17 @@ public enum KeyAction: Sendable, Equatable {
     case help, leave
 }
 
+extension KeyAction {
+    /// Whether a footer too narrow for every hint still shows this one: how to go on, how to
+    /// get help and how to get out.
+    var isEssentialHint: Bool {
+        switch self {
+        case .launch, .help, .quit, .leave: true
+        default: false
+        }
+    }
+}
+
 /// One key binding: the keys, the footer label, the help text and the action.
 public struct KeyBinding: Sendable, Equatable {
     public var keys: [Key]

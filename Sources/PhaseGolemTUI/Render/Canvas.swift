@@ -52,12 +52,29 @@ struct Canvas {
         }
     }
 
-    /// Footer hints generated from the key table.
+    /// Footer hints generated from the key table, fitted to the width.
     mutating func footer(for screen: ScreenKind, y: Int) {
         let hints = KeyTable.bindings(for: screen).compactMap { binding in
-            binding.label.map { "\(binding.footerNames ?? binding.keyNames) \($0)" }
+            binding.label.map { (text: "\(binding.footerNames ?? binding.keyNames) \($0)", essential: binding.action.isEssentialHint) }
         }
-        text(hints.joined(separator: "  "), x: 1, y: y, width: buffer.width - 2, style: Style(dim: true))
+        text(Self.fitHints(hints, width: buffer.width - 2), x: 1, y: y, width: buffer.width - 2, style: Style(dim: true))
+    }
+
+    /// The hints that fit in `width`, in table order. When not all fit, the essential ones
+    /// (help, and how to get out) are kept and the others fill the room left, so a narrow
+    /// terminal never hides how to stop.
+    static func fitHints(_ hints: [(text: String, essential: Bool)], width: Int) -> String {
+        func length(_ chosen: [String]) -> Int {
+            chosen.reduce(0) { $0 + $1.unicodeScalars.count } + max(0, chosen.count - 1) * 2
+        }
+        let all = hints.map(\.text)
+        if length(all) <= width { return all.joined(separator: "  ") }
+        var keep = hints.map(\.essential)
+        for index in hints.indices where !keep[index] {
+            keep[index] = true
+            if length(hints.indices.filter { keep[$0] }.map { hints[$0].text }) > width { keep[index] = false }
+        }
+        return hints.indices.filter { keep[$0] }.map { hints[$0].text }.joined(separator: "  ")
     }
 }
 
