@@ -60,3 +60,16 @@ import Testing
         }
     }
 }
+
+/// The highlighted row keeps its colours under the reverse video (snapshot attribute layers
+/// show only the `r`, so this looks at the styles themselves).
+@Suite struct SelectionStyleTests {
+    @Test func selectedRowKeepsItsStatusColour() {
+        let state = Sample.midRun()
+        let buffer = Renderer.render(state, width: 120, height: 40)
+        let reversedColoured = (0..<buffer.height).contains { y in
+            (0..<buffer.width).contains { x in buffer[x, y].style.reverse && buffer[x, y].style.foreground != nil }
+        }
+        #expect(reversedColoured, "no cell of the selected row keeps a colour")
+    }
+}

@@ -67,7 +67,7 @@ enum LaunchScreenRenderer {
             x += statusWidth + 1
             canvas.text(item.title, x: x, y: y, width: inner.x + inner.width - x - 1)
             if index == state.launch.highlight {
-                canvas.buffer.restyle(x: inner.x, y: y, width: inner.width, style: Style(reverse: true))
+                canvas.buffer.highlight(x: inner.x, y: y, width: inner.width)
             }
         }
     }

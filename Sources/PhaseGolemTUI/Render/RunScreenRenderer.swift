@@ -55,7 +55,7 @@ enum RunScreenRenderer {
             guard y < inner.y + inner.height else { break }
             drawRow(row, state: state, canvas: &canvas, x: inner.x, y: y, width: inner.width, idWidth: idWidth)
             if index == state.run.selected {
-                canvas.buffer.restyle(x: inner.x, y: y, width: inner.width, style: Style(reverse: true))
+                canvas.buffer.highlight(x: inner.x, y: y, width: inner.width)
             }
             y += 1
             if index == state.run.selected, state.run.showDetail, y < inner.y + inner.height {

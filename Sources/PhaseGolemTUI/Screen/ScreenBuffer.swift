@@ -60,6 +60,16 @@ public struct ScreenBuffer: Sendable, Equatable {
         }
     }
 
+    /// Marks cells as selected: reverse video on top of their own colours, so a status colour
+    /// stays visible on the highlighted row (a plain reverse restyle would erase it).
+    public mutating func highlight(x: Int, y: Int, width highlightWidth: Int) {
+        guard y >= 0, y < height else { return }
+        for column in max(0, x)..<min(width, x + highlightWidth) {
+            self[column, y].style.reverse = true
+            self[column, y].style.dim = false
+        }
+    }
+
     /// The text layer, one string per row, trailing spaces kept (fixed width).
     public var textLines: [String] {
         (0..<height).map { row in
