@@ -24,6 +24,13 @@ import Testing
         #expect(state.launch.rows[1].title == "(archived, will be skipped)")
     }
 
+    @Test func capStepsLandOnRoundNumbers() {
+        let up = [0, 9, 10, 47, 50, 100, 199, 200].map { ViewReducer.steppedCap($0, up: true) }
+        #expect(up == [1, 10, 15, 50, 60, 110, 200, 250])
+        let down = [0, 1, 10, 11, 15, 50, 55, 100, 200, 250].map { ViewReducer.steppedCap($0, up: false) }
+        #expect(down == [0, 0, 9, 10, 10, 45, 50, 90, 190, 200])
+    }
+
     @Test func toggleAutoAdvanceChangesLaunchedParams() {
         var state = ViewState(input: Sample.input())
         #expect(press(&state, char("a"), .enter) == [.launch(RunParams(targets: Sample.input().params.targets, cap: 100, autoAdvance: false))])
@@ -32,7 +39,7 @@ import Testing
     @Test func capBoundsAtZero() {
         var state = ViewState(input: Sample.input())
         _ = press(&state, char("+"), char("+"))
-        #expect(state.params.cap == 102)
+        #expect(state.params.cap == 120)
         state.params.cap = 1
         _ = press(&state, char("-"), char("-"), char("-"))
         #expect(state.params.cap == 0)

@@ -67,8 +67,8 @@ public enum KeyTable {
     static let launch: [KeyBinding] = [
         KeyBinding([.enter], "Enter", label: "launch", "Start the run with these settings", .launch),
         KeyBinding(chars("a"), "a", label: "auto-advance", "Toggle auto-advance (skip blocked targets)", .toggleAutoAdvance),
-        KeyBinding(chars("+="), "+", label: "cap", "Raise the phase cap", .capUp, footer: "+/-"),
-        KeyBinding(chars("-_"), "-", label: nil, "Lower the phase cap", .capDown),
+        KeyBinding(chars("+="), "+", label: "cap", "Raise the phase cap (steps of 1 below 10, 5 below 50, 10 below 200, then 50)", .capUp, footer: "+/-"),
+        KeyBinding(chars("-_"), "-", label: nil, "Lower the phase cap, by the same steps", .capDown),
         KeyBinding(chars("k") + [.up], "↑ k", label: "move", "Move the highlight up", .moveUp, footer: "↑/↓"),
         KeyBinding(chars("j") + [.down], "↓ j", label: nil, "Move the highlight down", .moveDown),
         KeyBinding(chars(" "), "Space", label: "pick", "Pick or unpick the highlighted item", .toggleSelection),

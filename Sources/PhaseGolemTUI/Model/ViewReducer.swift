@@ -170,9 +170,9 @@ public enum ViewReducer {
         case .toggleAutoAdvance:
             state.params.autoAdvance.toggle()
         case .capUp:
-            state.params.cap += 1
+            state.params.cap = Self.steppedCap(state.params.cap, up: true)
         case .capDown:
-            state.params.cap = max(0, state.params.cap - 1)
+            state.params.cap = Self.steppedCap(state.params.cap, up: false)
         case .moveUp:
             state.launch.highlight = max(0, state.launch.highlight - 1)
         case .moveDown:
@@ -310,4 +310,19 @@ public enum ViewReducer {
 extension Array {
     /// nil when empty, for `??` fallbacks.
     var nonEmpty: [Element]? { isEmpty ? nil : self }
+}
+
+extension ViewReducer {
+    /// The next phase cap up or down: steps of 1 below 10, 5 below 50, 10 below 200, then 50,
+    /// landing on round numbers, so 100 is ten presses from 20 instead of eighty.
+    static func steppedCap(_ cap: Int, up: Bool) -> Int {
+        func step(_ value: Int) -> Int { value < 10 ? 1 : value < 50 ? 5 : value < 200 ? 10 : 50 }
+        if up {
+            let size = step(cap)
+            return (cap / size + 1) * size
+        }
+        guard cap > 0 else { return 0 }
+        let size = step(cap - 1)
+        return (cap - 1) / size * size
+    }
 }
