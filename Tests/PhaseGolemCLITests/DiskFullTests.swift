@@ -71,7 +71,8 @@ struct DiskFullTests {
             cp -a "$store/." "$out/after/"
             """
         let namespace = try MountNamespace.run(shell, arguments: [root, CLIHarness.binary, out, String(freeBytes)] + arguments,
-                                               environment: ["FAKE_AGENT_SCRIPT": scriptPath, "FAKE_AGENT_LOG": root + "/.git/fake-agent-log"])
+                                               environment: ["FAKE_AGENT_SCRIPT": scriptPath, "FAKE_AGENT_LOG": root + "/.git/fake-agent-log",
+                                                            "FAKE_AGENT_ARTIFACT": "1"])
         guard namespace.status == 0 else {
             throw CLIHarness.HarnessError("the mount namespace script failed (\(namespace.status)): \(namespace.stderr)")
         }
@@ -138,9 +139,12 @@ struct DiskFullTests {
         #expect(!outcome.stderr.contains("Warning: failed to block"))
         #expect(RunHarness.agentLog(root) == ["WRK-00001 review 1"])
         Self.expectIntact(outcome, "run (phase failed)")
-        // What the failed run wrote outside the store (its worklog) is committed, so the next
-        // run is not refused for a dirty tree, and the commit does not claim a halt.
+        // The agent's work is committed, so the next run (which runs the phase again) is not
+        // refused for a dirty tree; the commit does not claim a halt; the worklog does not
+        // claim a block the store does not have.
         #expect(try RunHarness.subjects(root).last == "[phase-golem] Save task state after an error")
+        #expect(try CLIHarness.git(["show", "--name-only", "--format=", "HEAD"], in: root).contains("/review.md"))
+        #expect(!FileManager.default.fileExists(atPath: root + "/_worklog"))
         #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
     }
 }

@@ -347,21 +347,23 @@ public final class Scheduler {
         }
     }
 
-    /// Failed or Blocked: worklog, block the item, remember it (§9.4, §9.5).
+    /// Failed or Blocked: block the item, worklog, remember it (§9.4, §9.5; the original wrote the
+    /// worklog first, so a block it failed to save was still in the worklog).
     ///
     /// A store that cannot be written stops the run (the error is thrown): going on would run
     /// the item again from a state the store does not hold.
     private func block(_ id: String, reason: String, outcome: Worklog.Outcome, anchor: [ItemUpdate]) async throws {
         let item = try? await coordinator.snapshot().first { $0.id == id }
-        await coordinator.writeWorklog(itemID: id, title: item?.title ?? id, phase: item?.phase ?? "unknown",
-                                       outcome: outcome, summary: reason)
         do {
             try await coordinator.apply(id, anchor + [.setBlocked(reason)])
         } catch let error as StoreError where error.isIOFailure {
+            // Not in the worklog either: it must not record a block the store does not have.
             throw error
         } catch {
             events.warn("Warning: failed to block \(id): \(error)")
         }
+        await coordinator.writeWorklog(itemID: id, title: item?.title ?? id, phase: item?.phase ?? "unknown",
+                                       outcome: outcome, summary: reason)
         markBlocked(id, reason: reason)
     }
 
