@@ -40,3 +40,11 @@ int pg_pidfd_open(int pid) {
     return -1;
 #endif
 }
+
+int pg_has_terminal_controls(const unsigned char *bytes, unsigned long count) {
+    for (unsigned long i = 0; i < count; i++) {
+        unsigned char byte = bytes[i];
+        if ((byte < 0x20 && byte != 0x09) || byte == 0x7F || byte == 0xC2) return 1;
+    }
+    return 0;
+}

@@ -110,9 +110,9 @@ struct AgentMisbehaviourTests {
         print("agent-misbehaviour: result file of \(limit + 1) bytes → blocked unread (limit \(limit))")
     }
 
-    /// Plain mode echoes agent output as it is, like the original, where the agent wrote to
-    /// the terminal itself; what matters is that the run's own lines and state are unharmed.
-    @Test("invalid UTF-8 and escape sequences: the phase completes, the log keeps the bytes, the summary is intact")
+    /// The attempt's log keeps every byte; the plain echo on stderr (often a terminal) gets the
+    /// text without escape sequences or control characters (the original echoed them raw).
+    @Test("invalid UTF-8 and escape sequences: the phase completes, the log keeps the bytes, stderr gets none of them")
     func hostileOutput() throws {
         let root = try Self.project()
         defer { CLIHarness.remove(root) }
@@ -124,8 +124,12 @@ struct AgentMisbehaviourTests {
         let log = try CLIHarness.read(try Self.logFiles(root).first ?? "")
         #expect(log.range(of: Data([0xFF, 0xFE, 0x20, 0xC0, 0xAF])) != nil)
         #expect(log.range(of: Data("\u{1B}]52;c;".utf8)) != nil)
+        let controls = result.stderr.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || (0x7F...0x9F).contains($0.value) }
+        #expect(controls.isEmpty, "stderr carries control characters: \(controls.map { String($0.value, radix: 16) })")
+        #expect(result.stderr.contains("cursor moved\n"), "\(result.stderr)")
         #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
-        print("agent-misbehaviour: invalid UTF-8 and escape sequences → completed, \(log.count)-byte log with the raw bytes, summary intact")
+        print("agent-misbehaviour: invalid UTF-8 and escape sequences → completed, \(log.count)-byte log with the raw bytes, "
+            + "stderr echo free of control characters, summary intact")
     }
 
     static func logFiles(_ root: String) throws -> [String] {

@@ -19,4 +19,9 @@ int pg_pipe_cloexec(int fds[2]);
    parent can wait for exit and output in one poll(2); -1 where unavailable. */
 int pg_pidfd_open(int pid);
 
+/* Whether bytes[0..<count] hold a byte a terminal could act on: C0 controls other than tab,
+   DEL, or 0xC2 (the lead byte of UTF-8 C1 controls). Scans every line an agent prints, so it
+   is C: Swift debug builds, which the tests use, are ten times slower at byte loops. */
+int pg_has_terminal_controls(const unsigned char *bytes, unsigned long count);
+
 #endif

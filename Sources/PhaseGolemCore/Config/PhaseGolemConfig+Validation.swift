@@ -35,6 +35,10 @@ extension PhaseGolemConfig {
                 problems.append("pipelines.\(name): must have at least one main phase")
             }
             var seen: Set<String> = []
+            for phase in pipeline.allPhases where !SafeFileName.isSafe(phase.name) {
+                problems.append("pipelines.\(name): phase name '\(SafeFileName.displayed(phase.name))' must be letters, digits, '-', '_' or '.' "
+                    + "(it becomes part of file names)")
+            }
             for phase in pipeline.allPhases where !seen.insert(phase.name).inserted {
                 problems.append("pipelines.\(name): duplicate phase name '\(phase.name)'")
             }

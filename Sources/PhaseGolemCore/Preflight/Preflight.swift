@@ -44,6 +44,7 @@ public struct Preflight: Sendable {
         let structuralOK = errors.isEmpty
         if structuralOK { errors += workflowErrors() }
         if structuralOK { errors += itemErrors(items) }
+        errors += unsafeIDErrors(items)
         errors += duplicateErrors(items)
         errors += dependencyErrors(items, archivedIDs: archivedIDs)
         return errors
@@ -143,7 +144,15 @@ public struct Preflight: Sendable {
         return errors
     }
 
-    // MARK: Stage 4: duplicate ids
+    // MARK: Stage 4: ids that cannot be part of a file name, and duplicate ids
+
+    func unsafeIDErrors(_ items: [StoreItem]) -> [PreflightError] {
+        items.filter { !SafeFileName.isSafe($0.id) }.map { item in
+            PreflightError(condition: "Item id \"\(SafeFileName.displayed(item.id))\" cannot be used in a file name",
+                           location: ".task-golem/tasks.jsonl → items",
+                           fix: "Give the item an id of letters, digits and '-' (like WRK-a1b2c), or remove it")
+        }
+    }
 
     func duplicateErrors(_ items: [StoreItem]) -> [PreflightError] {
         var positions: [String: [Int]] = [:]

@@ -1,4 +1,5 @@
-/// The plain-mode observer: prints the original's log lines and echoes agent output to stderr.
+/// The plain-mode observer: prints the original's log lines and echoes agent output to stderr,
+/// with escape sequences and control characters taken out (`TerminalText`).
 public struct PlainPrinter: Sendable {
     public let level: LogLevel
     public let echoAgentOutput: Bool
@@ -23,12 +24,14 @@ public struct PlainPrinter: Sendable {
         switch event {
         case .log(let messageLevel, let message):
             guard messageLevel == .error || messageLevel <= level else { return nil }
-            return Array((message + "\n").utf8)
+            // Messages quote titles, ids and agent summaries: store and agent text.
+            return Array((TerminalText.plain(message) + "\n").utf8)
         case .agentOutput(_, _, let lines):
             guard echoAgentOutput, !lines.isEmpty else { return nil }
             var bytes: [UInt8] = []
             for line in lines {
-                bytes.append(contentsOf: line.text.utf8)
+                // The raw bytes are in the attempt's log file; a terminal only gets harmless text.
+                bytes.append(contentsOf: TerminalText.plain(line.text).utf8)
                 bytes.append(0x0A)
             }
             return bytes

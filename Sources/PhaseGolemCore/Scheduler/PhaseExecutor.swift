@@ -77,6 +77,7 @@ public struct PhaseExecutor: Sendable {
     }
 
     private func run(item: StoreItem, phase: PhaseConfig, previousSummary: String?, startSHA: inout String?) async -> PhaseOutcome {
+        if let unsafe = Self.unsafeNameReason(item.id) { return .failed(unsafe) }
         let tag = "[\(item.id)][\(phase.name.uppercased())]"
         let events = context.events
         let coordinator = context.coordinator
@@ -156,8 +157,17 @@ public struct PhaseExecutor: Sendable {
         return .failed("Phase \(phase.name) failed after \(attempts) attempts")
     }
 
+    /// Why an item id must not be used in a path, if it must not. Preflight refuses such ids
+    /// before a run; this catches one written into the store during a run, and the standalone
+    /// `triage`, which has no preflight.
+    static func unsafeNameReason(_ id: String) -> String? {
+        guard !SafeFileName.isSafe(id) else { return nil }
+        return "Item id \"\(SafeFileName.displayed(id))\" cannot be used in a file name; give it an id of letters, digits and '-'"
+    }
+
     /// Runs triage once: no retries, no identity check (behavior.md §9.7).
     public func triage(item: StoreItem, backlog: [StoreItem]) async -> PhaseOutcome {
+        if let unsafe = Self.unsafeNameReason(item.id) { return .failed(unsafe) }
         let resultPath = context.resultPath(itemID: item.id, phase: "triage")
         let prompt = PromptBuilder.triagePrompt(
             item: item, backlog: backlog.filter { $0.id != item.id },

@@ -64,15 +64,7 @@ public enum TargetValidation {
     /// The target with control characters spelled as `\u{…}` escapes, so a hostile or mistyped
     /// value cannot break the one-line-per-error layout or drive the terminal.
     static func displayed(_ target: String) -> String {
-        var text = ""
-        for scalar in target.unicodeScalars {
-            if scalar.properties.generalCategory == .control {
-                text += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            } else {
-                text.unicodeScalars.append(scalar)
-            }
-        }
-        return text
+        SafeFileName.displayed(target)
     }
 
     private static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {

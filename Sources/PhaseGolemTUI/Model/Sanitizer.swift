@@ -1,3 +1,5 @@
+import PhaseGolemCore
+
 /// Turns untrusted text (agent output, item titles) into text that is safe to draw.
 ///
 /// The result holds only printable scalars of display width 1, so a hostile agent cannot move
@@ -21,7 +23,7 @@ public enum Sanitizer {
         // Scalars, not Characters: "\r\n" is one Character and would hide a trailing "\r".
         var body = Array(text.unicodeScalars)
         while let last = body.last, last == "\r" || last == "\n" { body.removeLast() }
-        let scalars = stripEscapes(body)
+        let scalars = TerminalText.stripEscapes(body)
         // The overwrite is resolved after escapes are gone, so an `\r` inside an OSC string
         // cannot cut the visible text.
         let visible: ArraySlice<Unicode.Scalar>
@@ -56,69 +58,6 @@ public enum Sanitizer {
     /// Decodes raw bytes (invalid UTF-8 becomes U+FFFD, then `?`) and sanitizes them.
     public static func sanitize(bytes: [UInt8]) -> String {
         sanitize(String(decoding: bytes, as: UTF8.self))
-    }
-
-    /// Removes escape sequences; keeps control characters for the later passes.
-    static func stripEscapes(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
-        var output: [Unicode.Scalar] = []
-        output.reserveCapacity(scalars.count)
-        var index = 0
-        while index < scalars.count {
-            let scalar = scalars[index]
-            switch scalar.value {
-            case 0x1B:
-                index = skipEscape(scalars, from: index + 1)
-            case 0x9B:
-                index = skipCSI(scalars, from: index + 1)
-            case 0x9D, 0x90, 0x98, 0x9E, 0x9F:
-                index = skipString(scalars, from: index + 1)
-            default:
-                output.append(scalar)
-                index += 1
-            }
-        }
-        return output
-    }
-
-    /// `index` is just after ESC; returns the index after the whole sequence.
-    private static func skipEscape(_ scalars: [Unicode.Scalar], from index: Int) -> Int {
-        guard index < scalars.count else { return index }
-        switch scalars[index] {
-        case "[": return skipCSI(scalars, from: index + 1)
-        case "]", "P", "X", "^", "_": return skipString(scalars, from: index + 1)
-        default:
-            // nF sequences (ESC ( B and the like) carry intermediate bytes before the final one.
-            var cursor = index
-            while cursor < scalars.count, (0x20...0x2F).contains(scalars[cursor].value) { cursor += 1 }
-            return min(scalars.count, cursor + 1)
-        }
-    }
-
-    /// Skips parameter and intermediate bytes up to and including the final byte (0x40–0x7E).
-    private static func skipCSI(_ scalars: [Unicode.Scalar], from index: Int) -> Int {
-        var cursor = index
-        while cursor < scalars.count {
-            let value = scalars[cursor].value
-            cursor += 1
-            if (0x40...0x7E).contains(value) { return cursor }
-            // Anything outside the CSI byte ranges aborts the sequence, as terminals do.
-            if !(0x20...0x3F).contains(value) { return cursor - 1 }
-        }
-        return cursor
-    }
-
-    /// Skips a string sequence up to BEL, ESC \ or C1 ST.
-    private static func skipString(_ scalars: [Unicode.Scalar], from index: Int) -> Int {
-        var cursor = index
-        while cursor < scalars.count {
-            let value = scalars[cursor].value
-            if value == 0x07 || value == 0x9C { return cursor + 1 }
-            if value == 0x1B {
-                return cursor + 1 < scalars.count && scalars[cursor + 1] == "\\" ? cursor + 2 : cursor + 1
-            }
-            cursor += 1
-        }
-        return cursor
     }
 
     /// Display width: 0 (drop), 1 or 2; control characters count as 0.
