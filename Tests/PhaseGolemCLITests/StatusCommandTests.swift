@@ -28,6 +28,19 @@ struct StatusCommandTests {
         #expect(result.stdout == Self.expectedFixtureTable)
     }
 
+    @Test("a title with escape sequences cannot drive the terminal; --json keeps it exactly")
+    func hostileTitle() throws {
+        let title = "\u{1B}]52;c;Y2xpcA==\u{07}\u{1B}[2JSafe title"
+        let root = try CLIHarness.makeProject(storeLines: [RunHarness.item("WRK-00001", title, status: .ready)])
+        defer { CLIHarness.remove(root) }
+        let table = try CLIHarness.run(["status"], in: root)
+        #expect(table.status == 0)
+        #expect(!table.stdout.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(table.stdout.debugDescription)")
+        #expect(table.stdout.contains("Safe title\n"))
+        let json = try CLIHarness.run(["status", "--json"], in: root)
+        #expect(json.stdout.contains(#"\u001b]52;c;Y2xpcA==\u0007\u001b[2JSafe title"#), "\(json.stdout)")
+    }
+
     @Test("an empty store says so")
     func emptyStore() throws {
         let root = try CLIHarness.makeProject()

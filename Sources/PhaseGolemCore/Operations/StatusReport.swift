@@ -65,10 +65,13 @@ public enum StatusReport {
         out.append(contentsOf: repeatElement(UInt8(ascii: "-"), count: 94))
         out.append(0x0A)
         for row in sorted(rows) {
+            // Ids, phases and titles are store text, which agents can edit: no escape sequence
+            // in them reaches the operator's terminal.
             appendLine(&out, [
-                row.id, row.status.tableName, row.phase ?? "-", row.pipelineType ?? "-",
+                TerminalText.plain(row.id), row.status.tableName, row.phase.map(TerminalText.plain) ?? "-",
+                row.pipelineType.map(TerminalText.plain) ?? "-",
                 row.impact?.rawValue ?? "-", row.size?.rawValue ?? "-", row.risk?.rawValue ?? "-",
-            ], title: truncatedTitle(row.title))
+            ], title: truncatedTitle(TerminalText.plain(row.title)))
         }
         out.append(contentsOf: "\n\(rows.count) item(s) total\n".utf8)
         return String(decoding: out, as: UTF8.self)
