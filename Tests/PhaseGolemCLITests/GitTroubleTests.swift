@@ -108,4 +108,30 @@ struct GitTroubleTests {
         // The same project with a writable .git runs (the refusal was the mount, nothing else).
         #expect(try RunHarness.run(["--target", Self.id], in: root).status == 0)
     }
+
+    @Test("a linked worktree: a stale ref lock in the shared git directory is found; without it the run commits on its branch")
+    func linkedWorktree() throws {
+        let main = try Self.project()
+        defer { CLIHarness.remove(main) }
+        let worktree = main + "-wt"
+        defer { CLIHarness.remove(worktree) }
+        try CLIHarness.git(["worktree", "add", "-q", "-b", "side", worktree], in: main)
+        let refLock = main + "/.git/refs/heads/side.lock"
+        try CLIHarness.write("", to: refLock)
+
+        // In a worktree `.git` is a file, so the fake agent's files go in the main one.
+        let agentLog = main + "/.git/worktree-agent-log"
+        try CLIHarness.write("\n", to: main + "/.git/worktree-script")
+        let environment = ["FAKE_AGENT_SCRIPT": main + "/.git/worktree-script", "FAKE_AGENT_LOG": agentLog]
+        let refused = try CLIHarness.run(["run", "--target", Self.id], in: worktree, environment: environment)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("refs/heads/side.lock exists"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: agentLog))
+
+        try FileManager.default.removeItem(atPath: refLock)
+        let result = try CLIHarness.run(["run", "--target", Self.id], in: worktree, environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try CLIHarness.git(["log", "-1", "--format=%s", "side"], in: main).hasPrefix("[\(Self.id)][review]"))
+        #expect(try CLIHarness.git(["status", "--porcelain"], in: worktree) == "")
+    }
 }

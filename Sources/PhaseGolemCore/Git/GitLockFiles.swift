@@ -9,18 +9,24 @@ import Darwin
 /// A stale `index.lock` or ref lock makes every later `git add` and `git commit` fail, so a run
 /// must notice one before it does any work.
 public struct GitLockFiles: Sendable {
+    /// The repository's (or linked worktree's) own git directory: index, HEAD.
     public let gitDirectory: String
+    /// Where refs and config live: the same directory, except in a linked worktree.
+    public let commonDirectory: String
 
-    public init(gitDirectory: String) {
+    public init(gitDirectory: String, commonDirectory: String? = nil) {
         self.gitDirectory = gitDirectory
+        self.commonDirectory = commonDirectory ?? gitDirectory
     }
 
-    static let topLevelNames = ["index.lock", "HEAD.lock", "ORIG_HEAD.lock", "packed-refs.lock", "config.lock"]
+    static let ownNames = ["index.lock", "HEAD.lock", "ORIG_HEAD.lock"]
+    static let commonNames = ["packed-refs.lock", "config.lock"]
 
     /// The lock files present now, as paths.
     public func present() -> [String] {
-        var found = Self.topLevelNames.map { FileIO.join(gitDirectory, $0) }.filter(FileIO.isRegularFile)
-        collectRefLocks(in: FileIO.join(gitDirectory, "refs"), depth: 0, into: &found)
+        var found = Self.ownNames.map { FileIO.join(gitDirectory, $0) }.filter(FileIO.isRegularFile)
+        found += Self.commonNames.map { FileIO.join(commonDirectory, $0) }.filter(FileIO.isRegularFile)
+        collectRefLocks(in: FileIO.join(commonDirectory, "refs"), depth: 0, into: &found)
         return found
     }
 

@@ -24,15 +24,20 @@ public struct GitPreconditions {
     /// and the whole tree when a killed run left it dirty.
     public func check() throws {
         let git = Git(root: root)
-        let probe = try git.runAllowingFailure(["rev-parse", "--git-dir"])
+        // In a linked worktree the index lives in the worktree's own git directory, the objects
+        // and refs in the common one; both must be writable and both can hold stale locks.
+        let probe = try git.runAllowingFailure(["rev-parse", "--git-dir", "--git-common-dir"])
         guard probe.succeeded else {
             throw OperationError("Not a git repository (or git is not installed). Run phase-golem in your repository "
                 + "(or pass --root), or create one with `git init` and `phase-golem init`")
         }
-        let reported = probe.stdoutText.trimmed()
-        let gitDirectory = reported.hasPrefix("/") ? reported : FileIO.join(root, reported)
+        let reported = probe.stdoutText.split(separator: "\n").map { String($0).trimmed() }
+        let directories = reported.map { $0.hasPrefix("/") ? $0 : FileIO.join(root, $0) }
+        let gitDirectory = directories.first ?? FileIO.join(root, ".git")
+        let commonDirectory = directories.count > 1 ? directories[1] : gitDirectory
         try GitDirectoryProbe.requireWritable(gitDirectory)
-        try clearStaleLocks(gitDirectory: gitDirectory)
+        if commonDirectory != gitDirectory { try GitDirectoryProbe.requireWritable(commonDirectory) }
+        try clearStaleLocks(gitDirectory: gitDirectory, commonDirectory: commonDirectory)
         let dirty = try git.porcelainStatus()
         // Another writer's temporary file is its business, not dirt (and a killed writer's is gone by now).
         let paths = dirty.map { String($0.dropFirst(3)) }.filter { !Self.isStoreTemporaryFile($0) }
@@ -83,8 +88,8 @@ public struct GitPreconditions {
 
     /// Waits out a git process that is finishing; removes the locks of a killed run's git;
     /// refuses to start over anyone else's.
-    private func clearStaleLocks(gitDirectory: String) throws {
-        let lockFiles = GitLockFiles(gitDirectory: gitDirectory)
+    private func clearStaleLocks(gitDirectory: String, commonDirectory: String) throws {
+        let lockFiles = GitLockFiles(gitDirectory: gitDirectory, commonDirectory: commonDirectory)
         var locks = lockFiles.present()
         guard !locks.isEmpty else { return }
         let deadline = StoreLock.monotonicSeconds() + lockWaitSeconds
