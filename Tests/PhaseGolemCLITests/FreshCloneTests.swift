@@ -32,4 +32,35 @@ struct FreshCloneTests {
         #expect(log.contains("Demo project: backlog, pipeline and workflows"))
         #expect(try CLIHarness.git(["status", "--porcelain"], in: demo) == "")
     }
+
+    /// The README's install command, taken from the README itself, builds a fully static binary
+    /// that runs the demo.
+    @Test("the README's release build: a static executable that runs the demo")
+    func staticReleaseBuild() throws {
+        var repository = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { repository.deleteLastPathComponent() }
+        let readme = try String(contentsOf: repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "`swift build -c release"))
+        let command = String(readme[start.upperBound...].prefix { $0 != "&" && $0 != "`" })
+        let arguments = ["build", "-c", "release"] + command.split(separator: " ").map(String.init)
+        #expect(arguments.contains("-static-executable"), "\(arguments)")
+
+        let parent = try CLIHarness.makeTemporaryDirectory("clone-release")
+        defer { CLIHarness.remove(parent) }
+        let clone = parent + "/phase-golem"
+        try CLIHarness.git(["clone", "-q", repository.path, clone], in: parent)
+        let build = try ProcessRunner.run("swift", arguments, in: clone)
+        #expect(build.status == 0, "swift \(arguments.joined(separator: " ")): \(build.stderrText.suffix(3000))")
+        let binary = clone + "/.build/release/phase-golem"
+        // No program interpreter: nothing is loaded at start, which is where the time went.
+        let headers = try ProcessRunner.run("readelf", ["-l", binary])
+        #expect(headers.succeeded && !headers.stdoutText.contains("INTERP"), "\(headers.stdoutText.prefix(2000))")
+
+        let demo = parent + "/demo-project"
+        let result = try ProcessRunner.run(
+            binary, ["demo", "--no-tui", "--yes", "--auto-advance", "--dir", demo], in: parent,
+            environment: ProcessInfo.processInfo.environment.merging(["PHASE_GOLEM_DEMO_SPEED": "0"]) { _, new in new })
+        #expect(result.status == 0, "\(result.stderrText.suffix(3000))")
+        #expect(RunHarness.summaryLines(result.stderrText).last == "Halt reason: TargetCompleted")
+    }
 }
