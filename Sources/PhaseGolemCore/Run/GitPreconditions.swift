@@ -12,7 +12,7 @@ public struct GitPreconditions {
     /// The PID of a previous `run` or `triage` that died holding the runtime lock, if any.
     let interruptedHolder: Int32?
     /// How long a git process that outlived a killed run gets to finish and drop its lock.
-    var lockWaitSeconds = 3.0
+    var lockWaitSeconds = 10.0
 
     public init(root: String, events: EventBus, interruptedHolder: Int32? = nil) {
         self.root = root
