@@ -70,8 +70,10 @@ struct RecoveryTests {
     /// A process group as an agent of a killed run leaves it: its own session and group, its
     /// parent gone. A background job of a non-interactive shell is no group leader, so `setsid`
     /// runs `sleep` in place and the printed PID is the group's id.
-    static func startOrphanAgent() throws -> pid_t {
-        let output = try ProcessRunner.run("sh", ["-c", "setsid sleep 300 </dev/null >/dev/null 2>&1 & echo $!"])
+    static func startOrphanAgent(root: String? = nil) throws -> pid_t {
+        var environment = ProcessInfo.processInfo.environment
+        environment["PHASE_GOLEM_ROOT"] = root
+        let output = try ProcessRunner.run("sh", ["-c", "setsid sleep 300 </dev/null >/dev/null 2>&1 & echo $!"], environment: environment)
         let pid = try #require(pid_t(output.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)))
         let deadline = Date().addingTimeInterval(5)
         while ProcTable.entries().first(where: { $0.pid == pid })?.command != "sleep" && Date() < deadline { usleep(10_000) }
@@ -107,6 +109,27 @@ struct RecoveryTests {
         #expect(!ProcTable.isAlive(group))
         #expect(ProcTable.isAlive(other))
         #expect(!FileManager.default.fileExists(atPath: root + "/.phase-golem/agent-groups"))
+    }
+
+    @Test("an agent the record missed is found by its PHASE_GOLEM_ROOT and stopped; another project's is not")
+    func unrecordedAgentIsStopped() throws {
+        let root = try Self.project()
+        defer { CLIHarness.remove(root) }
+        let pid = try Self.leaveStalePIDFile(in: root)
+        let resolvedRoot = try #require(URL(fileURLWithPath: root).resolvingSymlinksInPath().path as String?)
+        let ours = try Self.startOrphanAgent(root: resolvedRoot)
+        let theirs = try Self.startOrphanAgent(root: resolvedRoot + "-other-project")
+        defer {
+            kill(ours, SIGKILL)
+            kill(theirs, SIGKILL)
+        }
+
+        let result = try RunHarness.run(["--target", Self.id], in: root)
+
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("[pre] Stopped agent process group \(ours), left running by the interrupted run (PID \(pid))"))
+        #expect(!ProcTable.isAlive(ours))
+        #expect(ProcTable.isAlive(theirs))
     }
 
     @Test("a stale .git/index.lock stops the run before any work, with the command that fixes it")
