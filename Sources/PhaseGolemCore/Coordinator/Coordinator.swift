@@ -21,11 +21,13 @@ public actor Coordinator {
     /// Attempts of a store operation that hit a held lock, 1 s apart (behavior.md §13.1).
     static let storeAttempts = 3
 
-    public init(store: TaskStore, prefix: String, events: EventBus) {
+    /// - Parameter cache: a parse of `tasks.jsonl` made at startup, reused while the file is unchanged.
+    public init(store: TaskStore, prefix: String, events: EventBus, cache: CachedContents? = nil) {
         self.store = store
         self.git = Git(root: store.root)
         self.prefix = prefix
         self.events = events
+        self.cache = cache
     }
 
     // MARK: Reads

@@ -45,6 +45,8 @@ public final class RunSession: @unchecked Sendable {
     public let registry: ProcessGroupRegistry
     private let makeRunner: @Sendable (AgentConfig) -> any AgentRunner
     private var lock: RuntimeLock?
+    /// The startup's parse of `tasks.jsonl`, handed on so a 10k-item store is parsed once, not three times.
+    private var storeCache: CachedContents?
 
     /// - Parameter makeRunner: builds the agent runner for the loaded config (tests inject fakes).
     public init(options: RunOptions, events: EventBus, shutdown: ShutdownFlag, registry: ProcessGroupRegistry,
@@ -65,7 +67,7 @@ public final class RunSession: @unchecked Sendable {
         let config = loaded.config
         let items: [StoreItem]
         do {
-            items = try TaskStore(root: root).loadActive().items
+            items = try TaskStore(root: root).loadActive(cache: &storeCache).items
         } catch {
             throw OperationError("Failed to load task-golem store: \(error)")
         }
@@ -145,7 +147,7 @@ public final class RunSession: @unchecked Sendable {
     public func triage() async throws -> Int {
         let (loaded, agentDescription) = try startup()
         let store = TaskStore(root: root)
-        let coordinator = Coordinator(store: store, prefix: loaded.config.project.prefix, events: events)
+        let coordinator = Coordinator(store: store, prefix: loaded.config.project.prefix, events: events, cache: storeCache)
         let context = RunContext(
             coordinator: coordinator, runner: makeRunner(loaded.config.agent), loaded: loaded, root: root, events: events,
             shutdown: shutdown, logDirectory: FileIO.join(FileIO.join(RuntimeLock.directory(root: root), "logs"), Self.runID()),
@@ -186,7 +188,7 @@ public final class RunSession: @unchecked Sendable {
         }
         events.info("")
         let store = TaskStore(root: root)
-        let coordinator = Coordinator(store: store, prefix: prepared.loaded.config.project.prefix, events: events)
+        let coordinator = Coordinator(store: store, prefix: prepared.loaded.config.project.prefix, events: events, cache: storeCache)
         let runID = Self.runID()
         let context = RunContext(
             coordinator: coordinator, runner: makeRunner(prepared.loaded.config.agent), loaded: prepared.loaded, root: root,
@@ -224,7 +226,7 @@ public final class RunSession: @unchecked Sendable {
         let store = TaskStore(root: root)
         guard FileIO.exists(store.activePath) else { return }
         do {
-            for message in try StoreRepair.repair(store) { events.warn("[pre] " + message) }
+            for message in try StoreRepair.repair(store, cache: &storeCache) { events.warn("[pre] " + message) }
         } catch {
             events.warn("[pre] Warning: could not check the store for an interrupted write: \(error)")
         }

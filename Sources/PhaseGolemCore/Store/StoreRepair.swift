@@ -19,12 +19,20 @@ public enum StoreRepair {
     /// undone as a whole: the phase runs again. Only an item already `done` in the active list
     /// (phase-golem 0.1's two-step archive) is rolled forward instead, as `tg doctor --fix` does.
     public static func repair(_ store: TaskStore) throws -> [String] {
+        var cache: CachedContents?
+        return try repair(store, cache: &cache)
+    }
+
+    /// `repair` that leaves the parse of `tasks.jsonl` in `cache`, so the run's next read of an
+    /// unchanged file costs nothing.
+    public static func repair(_ store: TaskStore, cache: inout CachedContents?) throws -> [String] {
         guard FileIO.isDirectory(store.directory) else { return [] }
-        return try store.update { transaction in
+        return try store.update(cache: &cache) { transaction in
             var messages = removeTemporaryFiles(in: store.directory)
             let activeIDs = Set(transaction.items.map(\.id))
             // The archive is only worth reading when something can be in both.
-            guard !activeIDs.isEmpty, FileIO.exists(store.archivePath) else { return messages }
+            guard !activeIDs.isEmpty, FileIO.exists(store.archivePath),
+                  tailMayHoldActiveItems(store.archivePath, activeIDs: activeIDs) else { return messages }
             let both = activeIDs.intersection(try store.loadArchive().items.map(\.id))
             guard !both.isEmpty else { return messages }
             let finished = Set(transaction.items.filter { both.contains($0.id) && $0.status == .done }.map(\.id))
@@ -42,6 +50,28 @@ public enum StoreRepair {
             }
             return messages
         }
+    }
+
+    /// Whether the archive's last lines could belong to an interrupted archive: every run starts
+    /// here, and a large archive should not be read whole to find out it is fine.
+    ///
+    /// Appends only add at the end, so an interrupted transaction's lines are among the last
+    /// ones: only other writers' archives (tg's `done`) can come after them before this run.
+    /// The last `window` bytes (about 800 items) are checked line by line; when none names an
+    /// active item, nothing older is taken to (that would take hundreds of archives between a
+    /// crash and the restart). A torn last line is skipped, as every reader does.
+    static func tailMayHoldActiveItems(_ path: String, activeIDs: Set<String>, window: Int = 1 << 20) -> Bool {
+        guard let tail = FileIO.readTail(path, maxBytes: window) else { return true }
+        var bytes = tail.bytes[...]
+        // A partial first line (the window cut it) cannot be read: start after it.
+        if !tail.isWholeFile {
+            guard let firstBreak = bytes.firstIndex(of: 0x0A) else { return true }
+            bytes = bytes[(firstBreak + 1)...]
+        }
+        for line in bytes.split(separator: 0x0A) {
+            if let item = try? StoreItem.parse(line: line), activeIDs.contains(item.id) { return true }
+        }
+        return false
     }
 
     /// Rewrites the archive without the lines of `ids`; every other line is kept byte for byte,

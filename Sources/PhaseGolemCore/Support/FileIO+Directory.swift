@@ -22,6 +22,28 @@ extension FileIO {
         return names
     }
 
+    /// The last `maxBytes` of a file (all of it when smaller); nil when it cannot be read.
+    public static func readTail(_ path: String, maxBytes: Int) -> (bytes: [UInt8], isWholeFile: Bool)? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        let size = Int(info.st_size)
+        let count = min(size, maxBytes)
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let got = bytes.withUnsafeMutableBytes { raw in
+                pread(fd, raw.baseAddress.map { $0 + done }, count - done, off_t(size - count + done))
+            }
+            if got < 0 && errno == EINTR { continue }
+            guard got > 0 else { return nil }
+            done += got
+        }
+        return (bytes, count == size)
+    }
+
     /// Whether a path is a regular file (not a directory, link or device).
     public static func isRegularFile(_ path: String) -> Bool {
         var info = stat()

@@ -67,4 +67,27 @@ struct StoreRepairTests {
         #expect(try fileIdentity(fixture.activePath) == active)
         #expect(try fileIdentity(fixture.archivePath) == archive)
     }
+
+    @Test("only the archive's tail is read to decide; an interrupted line with later archives after it is still found")
+    func tailWindow() throws {
+        let fixture = try TemporaryStore()
+        var archive = Self.header
+        for index in 0..<50 { archive += itemLine(id: String(format: "OLD-%05d", index), status: "done") + "\n" }
+        // The interrupted append, then one tg `done` after it, then a torn append.
+        archive += itemLine(id: "WRK-00001", status: "done") + "\n" + itemLine(id: "TG-00001", status: "done") + "\n{\"id\":\"WRK-0"
+        try fixture.write(fixture.archivePath, archive)
+        let path = fixture.archivePath
+        #expect(StoreRepair.tailMayHoldActiveItems(path, activeIDs: ["WRK-00001"]))
+        #expect(!StoreRepair.tailMayHoldActiveItems(path, activeIDs: ["WRK-00002"]))
+        // A window that ends before the interrupted line does not see it: the documented bound.
+        let tailBytes = itemLine(id: "TG-00001", status: "done").utf8.count + 20
+        #expect(!StoreRepair.tailMayHoldActiveItems(path, activeIDs: ["OLD-00003"], window: tailBytes))
+        #expect(StoreRepair.tailMayHoldActiveItems(path, activeIDs: ["OLD-00003"], window: 1 << 20))
+
+        try fixture.write(fixture.activePath, Self.header + itemLine(id: "WRK-00001", status: "doing") + "\n")
+        let messages = try StoreRepair.repair(fixture.store)
+        #expect(messages.count == 1 && messages[0].hasPrefix("Removed WRK-00001 from archive.jsonl"))
+        #expect(!text(try fixture.read(path)).contains("\"WRK-00001\""))
+        #expect(text(try fixture.read(path)).hasSuffix(itemLine(id: "TG-00001", status: "done") + "\n{\"id\":\"WRK-0"))
+    }
 }
