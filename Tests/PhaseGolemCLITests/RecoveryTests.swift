@@ -80,48 +80,17 @@ struct RecoveryTests {
         return pid
     }
 
-    static func startTime(_ pid: pid_t) throws -> String {
-        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
-        let fields = try #require(stat.split(separator: ")").last).split(separator: " ")
-        return String(fields[19])
-    }
-
-    @Test("an agent a killed run left running is stopped before anything else; a recycled PID is not touched")
+    @Test("agents a killed run left running (their environment names this project) are stopped; other processes are not")
     func orphanedAgentIsStopped() throws {
-        let root = try Self.project()
-        defer { CLIHarness.remove(root) }
-        let pid = try Self.leaveStalePIDFile(in: root)
-        let group = try Self.startOrphanAgent()
-        let other = try Self.startOrphanAgent()
-        defer {
-            kill(group, SIGKILL)
-            kill(other, SIGKILL)
-        }
-        // The second line's start time is wrong: that PID now belongs to someone else.
-        let record = "\(group) \(try Self.startTime(group))\n\(other) 1\n"
-        try CLIHarness.write(record, to: root + "/.phase-golem/agent-groups")
-
-        let result = try RunHarness.run(["--target", Self.id], in: root)
-
-        #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stderr.contains("[pre] Stopped agent process group \(group), left running by the interrupted run (PID \(pid))"))
-        #expect(!result.stderr.contains("process group \(other)"))
-        #expect(!ProcTable.isAlive(group))
-        #expect(ProcTable.isAlive(other))
-        #expect(!FileManager.default.fileExists(atPath: root + "/.phase-golem/agent-groups"))
-    }
-
-    @Test("an agent the record missed is found by its PHASE_GOLEM_ROOT and stopped; another project's is not")
-    func unrecordedAgentIsStopped() throws {
         let root = try Self.project()
         defer { CLIHarness.remove(root) }
         let pid = try Self.leaveStalePIDFile(in: root)
         let resolvedRoot = try #require(URL(fileURLWithPath: root).resolvingSymlinksInPath().path as String?)
         let ours = try Self.startOrphanAgent(root: resolvedRoot)
         let theirs = try Self.startOrphanAgent(root: resolvedRoot + "-other-project")
+        let unrelated = try Self.startOrphanAgent()
         defer {
-            kill(ours, SIGKILL)
-            kill(theirs, SIGKILL)
+            for process in [ours, theirs, unrelated] { kill(process, SIGKILL) }
         }
 
         let result = try RunHarness.run(["--target", Self.id], in: root)
@@ -130,6 +99,7 @@ struct RecoveryTests {
         #expect(result.stderr.contains("[pre] Stopped agent process group \(ours), left running by the interrupted run (PID \(pid))"))
         #expect(!ProcTable.isAlive(ours))
         #expect(ProcTable.isAlive(theirs))
+        #expect(ProcTable.isAlive(unrelated))
     }
 
     @Test("a stale .git/index.lock stops the run before any work, with the command that fixes it")

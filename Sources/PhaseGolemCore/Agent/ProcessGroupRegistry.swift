@@ -9,33 +9,20 @@ import Darwin
 ///
 /// Each agent runs in its own process group, out of reach of a terminal Ctrl-C; this registry
 /// is how the end of `run` (or a second Ctrl-C) still reaches every process an agent started.
-///
-/// With a record file, the registered groups are also written there (pgid and start time), so
-/// that the next run can stop agents a killed run left running (`stopLeftovers`).
 public final class ProcessGroupRegistry: Sendable {
     private let groups = Mutex<Set<pid_t>>([])
-    let recordPath: String?
 
     /// How often a dying group is checked, as the original does.
     public static let pollInterval: Duration = .milliseconds(100)
 
-    /// - Parameter recordPath: where to keep the list of running groups; nil keeps it in memory only.
-    public init(recordPath: String? = nil) {
-        self.recordPath = recordPath
-    }
+    public init() {}
 
     public func register(_ pgid: pid_t) {
-        groups.withLock {
-            $0.insert(pgid)
-            record($0)
-        }
+        _ = groups.withLock { $0.insert(pgid) }
     }
 
     public func unregister(_ pgid: pid_t) {
-        groups.withLock {
-            $0.remove(pgid)
-            record($0)
-        }
+        _ = groups.withLock { $0.remove(pgid) }
     }
 
     /// The registered group ids, ascending.
@@ -56,10 +43,7 @@ public final class ProcessGroupRegistry: Sendable {
             Self.sleep(Self.pollInterval)
         }
         for pgid in pgids { kill(-pgid, SIGKILL) }
-        groups.withLock {
-            $0.subtract(pgids)
-            record($0)
-        }
+        groups.withLock { $0.subtract(pgids) }
     }
 
     /// SIGKILLs every registered group at once (a second Ctrl-C) and empties the registry.
@@ -70,7 +54,6 @@ public final class ProcessGroupRegistry: Sendable {
         let pgids = groups.withLock { groups in
             let all = groups
             groups.removeAll()
-            record(groups)
             return all
         }
         for pgid in pgids { kill(-pgid, SIGKILL) }

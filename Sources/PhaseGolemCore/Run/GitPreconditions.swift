@@ -12,7 +12,7 @@ public struct GitPreconditions {
     /// The PID of a previous `run` or `triage` that died holding the runtime lock, if any.
     let interruptedHolder: Int32?
     /// How long a git process that outlived a killed run gets to finish and drop its lock.
-    var lockWaitSeconds = 10.0
+    static let lockWaitSeconds = 10.0
 
     public init(root: String, events: EventBus, interruptedHolder: Int32? = nil) {
         self.root = root
@@ -57,7 +57,7 @@ public struct GitPreconditions {
         }
         if !storeOnly, let pid = interruptedHolder {
             try saveInterruptedWork(git: git, pid: pid, paths: paths)
-        } else if !dirty.isEmpty {
+        } else if !paths.isEmpty {
             // D4: a previous command's store change left for a run to commit.
             let existing = (TaskStore.relativeStorePaths + [".task-golem/tasks.lock"]).filter { FileIO.exists(FileIO.join(root, $0)) }
             try git.run(["add", "--"] + existing)
@@ -92,7 +92,7 @@ public struct GitPreconditions {
         let lockFiles = GitLockFiles(gitDirectory: gitDirectory, commonDirectory: commonDirectory)
         var locks = lockFiles.present()
         guard !locks.isEmpty else { return }
-        let deadline = StoreLock.monotonicSeconds() + lockWaitSeconds
+        let deadline = StoreLock.monotonicSeconds() + Self.lockWaitSeconds
         while !locks.isEmpty && GitLockFiles.gitProcessRunning(in: root) && StoreLock.monotonicSeconds() < deadline {
             StoreLock.sleep(seconds: 0.05)
             locks = lockFiles.present()

@@ -113,9 +113,7 @@ public final class RunSession: @unchecked Sendable {
         if let interrupted {
             events.warn("[pre] The previous run (PID \(interrupted)) ended without releasing the lock: checking what it left behind")
             // Its agents may still be at work; a second agent on the same files would be worse than a lost attempt.
-            var stopped = ProcessGroupRegistry.stopLeftovers(recordedAt: ProcessGroupRegistry.recordPath(root: root))
-            stopped += ProcessGroupRegistry.stopLeftoverAgents(root: root).filter { !stopped.contains($0) }
-            for pgid in stopped {
+            for pgid in ProcessGroupRegistry.stopLeftoverAgents(root: root) {
                 events.warn("[pre] Stopped agent process group \(pgid), left running by the interrupted run (PID \(interrupted))")
             }
         }

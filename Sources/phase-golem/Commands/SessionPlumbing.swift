@@ -4,7 +4,7 @@ import PhaseGolemCore
 struct SessionPlumbing {
     let events = EventBus()
     let shutdown = ShutdownFlag()
-    let registry: ProcessGroupRegistry
+    let registry = ProcessGroupRegistry()
     let session: RunSession
     /// Set by SIGTERM/SIGHUP/SIGINT from outside: the UI then leaves right after the halt.
     let signalled = Locked(false)
@@ -16,8 +16,7 @@ struct SessionPlumbing {
     init(options: RunOptions, level: LogLevel, plain: Bool = true) {
         let events = self.events
         let shutdown = self.shutdown
-        let registry = ProcessGroupRegistry(recordPath: ProcessGroupRegistry.recordPath(root: options.root))
-        self.registry = registry
+        let registry = self.registry
         // Subscribe before anything is published: a stream only sees events after it exists.
         if plain {
             let stream = events.subscribe()
