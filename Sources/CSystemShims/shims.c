@@ -48,3 +48,10 @@ int pg_has_terminal_controls(const unsigned char *bytes, unsigned long count) {
     }
     return 0;
 }
+
+int pg_is_printable_ascii(const unsigned char *bytes, unsigned long count) {
+    for (unsigned long i = 0; i < count; i++) {
+        if (bytes[i] < 0x20 || bytes[i] > 0x7E) return 0;
+    }
+    return 1;
+}

@@ -24,4 +24,7 @@ int pg_pidfd_open(int pid);
    is C: Swift debug builds, which the tests use, are ten times slower at byte loops. */
 int pg_has_terminal_controls(const unsigned char *bytes, unsigned long count);
 
+/* Whether bytes[0..<count] are all printable ASCII (0x20-0x7E): the TUI's fast path. */
+int pg_is_printable_ascii(const unsigned char *bytes, unsigned long count);
+
 #endif

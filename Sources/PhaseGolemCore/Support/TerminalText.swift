@@ -24,6 +24,12 @@ public enum TerminalText {
         return String(output)
     }
 
+    /// Whether the text is printable ASCII only (nothing to neutralize, one column a byte).
+    public static func isPrintableASCII(_ text: String) -> Bool {
+        var copy = text
+        return copy.withUTF8 { pg_is_printable_ascii($0.baseAddress, UInt($0.count)) != 0 }
+    }
+
     /// Removes escape sequences; keeps control characters for the later passes.
     public static func stripEscapes(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
         var output: [Unicode.Scalar] = []

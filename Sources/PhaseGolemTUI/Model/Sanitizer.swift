@@ -20,18 +20,10 @@ public enum Sanitizer {
 
     /// Sanitizes one line of text (a newline inside is treated like any other control character).
     public static func sanitize(_ text: String) -> String {
-        // Scalars, not Characters: "\r\n" is one Character and would hide a trailing "\r".
-        var body = Array(text.unicodeScalars)
-        while let last = body.last, last == "\r" || last == "\n" { body.removeLast() }
-        let scalars = TerminalText.stripEscapes(body)
-        // The overwrite is resolved after escapes are gone, so an `\r` inside an OSC string
-        // cannot cut the visible text.
-        let visible: ArraySlice<Unicode.Scalar>
-        if let lastReturn = scalars.lastIndex(of: "\r") {
-            visible = scalars[(lastReturn + 1)...]
-        } else {
-            visible = scalars[...]
-        }
+        // Agent lines are mostly plain ASCII, which is already safe and one column a byte.
+        if TerminalText.isPrintableASCII(text) { return text }
+        // Escapes, other controls and `\r` overwrites as in plain mode; then the layout rules.
+        let visible = TerminalText.plain(text).unicodeScalars
         var output = String.UnicodeScalarView()
         var column = 0
         for scalar in visible {
