@@ -39,24 +39,10 @@ enum TOMLPrecheck {
                 index += 1
                 continue
             case UInt8(ascii: "#"):
-                while index < bytes.count, bytes[index] != 0x0A { index += 1 }
+                index = commentEnd(bytes, index)
                 continue
             case UInt8(ascii: "\""), UInt8(ascii: "'"):
-                let triple = index + 2 < bytes.count && bytes[index + 1] == byte && bytes[index + 2] == byte
-                index += triple ? 3 : 1
-                while index < bytes.count {
-                    if bytes[index] == UInt8(ascii: "\\") && byte == UInt8(ascii: "\"") { index += 2; continue }
-                    if triple {
-                        if index + 2 < bytes.count && bytes[index] == byte && bytes[index + 1] == byte && bytes[index + 2] == byte {
-                            index += 3
-                            break
-                        }
-                    } else if bytes[index] == byte || bytes[index] == 0x0A {
-                        index += 1
-                        break
-                    }
-                    index += 1
-                }
+                index = stringEnd(bytes, index)
                 previous = byte
                 continue
             case UInt8(ascii: ","), UInt8(ascii: "}"):
@@ -90,7 +76,13 @@ enum TOMLPrecheck {
     static func invalidKeyCharacter(_ text: String) -> Int? {
         var lineStart = 0
         let bytes = Array(text.utf8)
+        let strings = multilineStrings(bytes)
         while lineStart < bytes.count {
+            // The lines of a multi-line string are text, whatever they look like.
+            if let span = strings.first(where: { $0.contains(lineStart) && $0.lowerBound < lineStart }) {
+                lineStart = commentEnd(bytes, span.upperBound) + 1
+                continue
+            }
             var lineEnd = lineStart
             while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
             var index = lineStart
@@ -143,22 +135,18 @@ enum TOMLPrecheck {
         let bytes = Array(text.utf8)
         var previous: UInt8 = 0x0A  // start of text counts as start of a line
         var index = 0
-        var inString: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
-            if inString != 0 {
-                if byte == UInt8(ascii: "\\") && inString == UInt8(ascii: "\"") { index += 2; continue }
-                if byte == inString || byte == 0x0A { inString = 0 }
-                index += 1
-                continue
-            }
             switch byte {
             case UInt8(ascii: "#"):
-                while index < bytes.count, bytes[index] != 0x0A { index += 1 }
+                index = commentEnd(bytes, index)
                 previous = 0x0A
                 continue
             case UInt8(ascii: "\""), UInt8(ascii: "'"):
-                inString = byte
+                // A string is a value or a quoted key segment: a key may follow it, not start after it.
+                index = stringEnd(bytes, index)
+                previous = byte
+                continue
             case UInt8(ascii: "."):
                 var next = index + 1
                 while next < bytes.count, bytes[next] == 0x20 || bytes[next] == 0x09 { next += 1 }
@@ -181,30 +169,12 @@ enum TOMLPrecheck {
     static func nonASCIIOutsideStrings(_ text: String) -> Int? {
         let bytes = Array(text.utf8)
         var index = 0
-        func starts(_ marker: StaticString, at position: Int) -> Bool {
-            let count = marker.utf8CodeUnitCount
-            guard position + count <= bytes.count else { return false }
-            return (0..<count).allSatisfy { bytes[position + $0] == marker.utf8Start[$0] }
-        }
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "#") {
-                while index < bytes.count, bytes[index] != 0x0A { index += 1 }
-            } else if starts("\"\"\"", at: index) || starts("'''", at: index) {
-                let delimiter: StaticString = byte == UInt8(ascii: "\"") ? "\"\"\"" : "'''"
-                index += 3
-                while index < bytes.count, !starts(delimiter, at: index) {
-                    if byte == UInt8(ascii: "\"") && bytes[index] == UInt8(ascii: "\\") { index += 1 }
-                    index += 1
-                }
-                index += 3
+                index = commentEnd(bytes, index)
             } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
-                index += 1
-                while index < bytes.count, bytes[index] != byte, bytes[index] != 0x0A {
-                    if byte == UInt8(ascii: "\"") && bytes[index] == UInt8(ascii: "\\") { index += 1 }
-                    index += 1
-                }
-                index += 1
+                index = stringEnd(bytes, index)
             } else if byte >= 0x80 {
                 return index
             } else {
@@ -212,5 +182,60 @@ enum TOMLPrecheck {
             }
         }
         return nil
+    }
+
+    // MARK: Strings and comments, the one walker every check uses
+
+    /// The index just after the string starting at `index` (a `"` or `'`): basic or literal,
+    /// one-line (it also ends at a newline, which toml++ reports) or multi-line (`"""`, `\'\'\'`).
+    static func stringEnd(_ bytes: [UInt8], _ index: Int) -> Int {
+        let quote = bytes[index]
+        let escapes = quote == UInt8(ascii: "\"")
+        let triple = index + 2 < bytes.count && bytes[index + 1] == quote && bytes[index + 2] == quote
+        var cursor = index + (triple ? 3 : 1)
+        while cursor < bytes.count {
+            let byte = bytes[cursor]
+            if escapes && byte == UInt8(ascii: "\\") { cursor += 2; continue }
+            if triple {
+                if byte == quote && cursor + 2 < bytes.count && bytes[cursor + 1] == quote && bytes[cursor + 2] == quote {
+                    // Up to two more quotes may belong to the content (`""""` ends with one inside).
+                    var end = cursor + 3
+                    while end < bytes.count && end < cursor + 5 && bytes[end] == quote { end += 1 }
+                    return end
+                }
+            } else if byte == quote || byte == 0x0A {
+                return cursor + 1
+            }
+            cursor += 1
+        }
+        return cursor
+    }
+
+    /// The index of the newline ending the comment at `index` (or the end of the text).
+    static func commentEnd(_ bytes: [UInt8], _ index: Int) -> Int {
+        var cursor = index
+        while cursor < bytes.count, bytes[cursor] != 0x0A { cursor += 1 }
+        return cursor
+    }
+
+    /// The byte ranges of multi-line strings, whose lines are content, not keys.
+    static func multilineStrings(_ bytes: [UInt8]) -> [Range<Int>] {
+        var spans: [Range<Int>] = []
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "#") {
+                index = commentEnd(bytes, index)
+            } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                let end = stringEnd(bytes, index)
+                if bytes[index..<end].contains(0x0A) && end - index >= 3 && bytes[index + 1] == byte && bytes[index + 2] == byte {
+                    spans.append(index..<end)
+                }
+                index = end
+            } else {
+                index += 1
+            }
+        }
+        return spans
     }
 }
