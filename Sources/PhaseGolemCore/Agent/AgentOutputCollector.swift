@@ -4,8 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Splits an agent's stdout and stderr bytes into lines for the log file, the terminal echo
-/// and the event callback, in bounded memory.
+/// Splits an agent's stdout and stderr bytes into lines for the log file and the event
+/// callback, in bounded memory.
 ///
 /// Log file format: stdout lines verbatim, stderr lines prefixed `[stderr] `, each ended by a
 /// newline (a final line without one gets one). The log receives every byte the agent wrote,
@@ -40,7 +40,6 @@ final class AgentOutputCollector {
 
     private let limits: Limits
     private let log: BufferedFileWriter?
-    private let echo: BufferedFileWriter?
     private let onEvent: @Sendable (AgentEvent) -> Void
     private var stdoutLine = LineState()
     private var stderrLine = LineState()
@@ -49,10 +48,9 @@ final class AgentOutputCollector {
     private var batchStarted: ContinuousClock.Instant?
     private static let stderrPrefix = Array("[stderr] ".utf8)
 
-    init(log: BufferedFileWriter?, echo: BufferedFileWriter?, limits: Limits = Limits(),
+    init(log: BufferedFileWriter?, limits: Limits = Limits(),
          onEvent: @escaping @Sendable (AgentEvent) -> Void) {
         self.log = log
-        self.echo = echo
         self.limits = limits
         self.onEvent = onEvent
     }
@@ -90,10 +88,9 @@ final class AgentOutputCollector {
         if let deadline = flushDeadline, now >= deadline { flush() }
     }
 
-    /// Delivers the pending lines and pushes buffered log and echo bytes out.
+    /// Delivers the pending lines and pushes buffered log bytes out.
     func flush() {
         log?.flush()
-        echo?.flush()
         guard !batch.isEmpty else { return }
         let lines = batch
         batch.removeAll(keepingCapacity: true)
@@ -108,7 +105,6 @@ final class AgentOutputCollector {
         endOfStream(.stderr)
         flush()
         log?.close()
-        echo?.flush()
         return log?.failure
     }
 
@@ -118,7 +114,6 @@ final class AgentOutputCollector {
             state.totalBytes += segment.count
             if state.overflowed {
                 log?.append(segment)
-                echo?.append(segment)
             } else if state.pending.count + segment.count <= limits.maxLineBytes {
                 state.pending.append(contentsOf: segment)
             } else {
@@ -126,8 +121,6 @@ final class AgentOutputCollector {
                 writeLineStart(stream)
                 log?.append(state.pending)
                 log?.append(segment)
-                echo?.append(state.pending)
-                echo?.append(segment)
                 let keep = limits.maxLineBytes - state.pending.count
                 state.pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: segment[..<keep]))
                 state.overflowed = true
@@ -140,7 +133,6 @@ final class AgentOutputCollector {
             defer { state = LineState() }
             if state.overflowed {
                 log?.append(byte: 0x0A)
-                echo?.append(byte: 0x0A)
                 let head = Self.trimmingIncompleteUTF8(state.pending)
                 return String(decoding: head, as: UTF8.self)
                     + " … [line truncated: \(state.totalBytes) bytes, in full in the log file]"
@@ -148,7 +140,6 @@ final class AgentOutputCollector {
             writeLineStart(stream)
             log?.append(state.pending)
             log?.append(byte: 0x0A)
-            echo?.append(state.pending + [0x0A])
             var body = state.pending[...]
             if body.last == 0x0D { body = body.dropLast() }
             return String(decoding: body, as: UTF8.self)

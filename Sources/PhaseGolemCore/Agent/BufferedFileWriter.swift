@@ -12,17 +12,15 @@ import Darwin
 /// not one per line.
 final class BufferedFileWriter {
     private let fd: Int32
-    private let ownsDescriptor: Bool
     private let path: String
     private var buffer: [UInt8]
     private let capacity: Int
     /// The first write error, phrased for an operator.
     private(set) var failure: String?
 
-    init(fd: Int32, path: String, ownsDescriptor: Bool, capacity: Int = 64 * 1024) {
+    init(fd: Int32, path: String, capacity: Int = 64 * 1024) {
         self.fd = fd
         self.path = path
-        self.ownsDescriptor = ownsDescriptor
         self.capacity = capacity
         buffer = []
         buffer.reserveCapacity(capacity)
@@ -33,7 +31,7 @@ final class BufferedFileWriter {
         try FileIO.makeDirectories(FileIO.parentDirectory(of: path))
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw FileIO.failure("create", path) }
-        return BufferedFileWriter(fd: fd, path: path, ownsDescriptor: true)
+        return BufferedFileWriter(fd: fd, path: path)
     }
 
     func append(_ bytes: UnsafeRawBufferPointer) {
@@ -61,10 +59,10 @@ final class BufferedFileWriter {
         buffer.withUnsafeBytes { writeDirectly($0) }
     }
 
-    /// Flushes and, for a file this writer opened, closes it.
+    /// Flushes and closes the file.
     func close() {
         flush()
-        if ownsDescriptor { _ = Glibc.close(fd) }
+        _ = Glibc.close(fd)
     }
 
     private func writeDirectly(_ bytes: UnsafeRawBufferPointer) {

@@ -11,8 +11,7 @@ import Darwin
 /// The agent runs with the project root as working directory (D7), in its own process group
 /// (registered in `registry` while it runs), with stdin from /dev/null and its stdout and
 /// stderr captured line by line: saved in full to `request.logPath`, delivered to the event
-/// callback in batches, and echoed to stderr when `echoToStderr` is set (plain mode, where
-/// the original let the agent write to the terminal). Besides the inherited environment the
+/// callback in batches (the plain printer echoes them, without escape sequences). Besides the inherited environment the
 /// agent gets `PHASE_GOLEM_ITEM_ID`, `PHASE_GOLEM_PHASE`, `PHASE_GOLEM_RESULT_PATH`,
 /// `PHASE_GOLEM_CHANGE_FOLDER`, `PHASE_GOLEM_ROOT` (paths absolute) and `PHASE_GOLEM_ATTEMPT`.
 ///
@@ -22,7 +21,6 @@ public struct CLIAgentRunner: AgentRunner {
     public let config: AgentConfig
     public let registry: ProcessGroupRegistry
     public let shutdown: ShutdownFlag
-    public let echoToStderr: Bool
     /// How long a group gets between SIGTERM and SIGKILL (5 s in the original).
     public var killGrace: Duration
     /// Added to the inherited environment (under the `PHASE_GOLEM_*` variables, which always win).
@@ -30,12 +28,11 @@ public struct CLIAgentRunner: AgentRunner {
     /// A larger result file is refused rather than read, so a runaway agent cannot exhaust memory.
     public var maxResultFileBytes = 64 * 1024 * 1024
 
-    public init(config: AgentConfig, registry: ProcessGroupRegistry, shutdown: ShutdownFlag, echoToStderr: Bool = false,
+    public init(config: AgentConfig, registry: ProcessGroupRegistry, shutdown: ShutdownFlag,
                 killGrace: Duration = .seconds(5), extraEnvironment: [String: String] = [:]) {
         self.config = config
         self.registry = registry
         self.shutdown = shutdown
-        self.echoToStderr = echoToStderr
         self.killGrace = killGrace
         self.extraEnvironment = extraEnvironment
     }
@@ -67,7 +64,6 @@ public struct CLIAgentRunner: AgentRunner {
         if cancellation.isSet { return .failure(AgentError(Self.cancelledMessage)) }
 
         let collector = AgentOutputCollector(log: openLog(request.logPath, onEvent: onEvent),
-                                             echo: echoToStderr ? BufferedFileWriter(fd: 2, path: "standard error", ownsDescriptor: false) : nil,
                                              onEvent: onEvent)
         onEvent(.debug("[agent] Spawning subprocess..."))
         let process: AgentProcess

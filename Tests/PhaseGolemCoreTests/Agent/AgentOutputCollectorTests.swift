@@ -2,10 +2,10 @@ import Foundation
 import Testing
 @testable import PhaseGolemCore
 
-/// Line splitting, log format, echo and batching of captured agent output.
+/// Line splitting, log format and batching of captured agent output.
 @Suite("Agent output collector")
 struct AgentOutputCollectorTests {
-    /// A collector writing its log and echo to temporary files.
+    /// A collector writing its log to a temporary file.
     final class Setup {
         let directory: String
         let recorder = EventRecorder()
@@ -14,8 +14,7 @@ struct AgentOutputCollectorTests {
         init(limits: AgentOutputCollector.Limits = .init()) throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("pg-out-\(UUID().uuidString)").path
             let log = try BufferedFileWriter.create(path: directory + "/nested/agent.log")
-            let echo = try BufferedFileWriter.create(path: directory + "/echo")
-            collector = AgentOutputCollector(log: log, echo: echo, limits: limits, onEvent: recorder.callback)
+            collector = AgentOutputCollector(log: log, limits: limits, onEvent: recorder.callback)
         }
 
         func feed(_ bytes: [UInt8], _ stream: AgentOutputLine.Stream) {
@@ -48,7 +47,6 @@ struct AgentOutputCollectorTests {
         ])
         // Whole lines in the log, never interleaved mid-line; the unterminated last line gets a newline.
         #expect(String(decoding: try setup.file("nested/agent.log"), as: UTF8.self) == "one\ntwo\r\n[stderr] error\nthree\n")
-        #expect(String(decoding: try setup.file("echo"), as: UTF8.self) == "one\ntwo\r\nerror\nthree\n")
     }
 
     @Test func emptyLinesAreLines() throws {
