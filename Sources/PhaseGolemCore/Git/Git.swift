@@ -64,8 +64,8 @@ public struct Git: Sendable {
     public func commitStaged(message: String) throws(Failure) -> String? {
         let output = try runAllowingFailure(["commit", "--quiet", "-m", message])
         if !output.succeeded {
-            let text = output.stdoutText + output.stderrText
-            if text.contains("nothing to commit") || text.contains("no changes added to commit") { return nil }
+            // Asked, not read from git's message, which is translated under other locales.
+            if try runAllowingFailure(["diff", "--cached", "--quiet"]).succeeded { return nil }
             let detail = output.stderrText.trimmingTrailingWhitespace()
             throw Failure(description: "git commit failed: \(detail.isEmpty ? output.stdoutText.trimmingTrailingWhitespace() : detail)")
         }
