@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <stdlib.h>
 #include "CSystemShims.h"
 
 int pg_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
@@ -54,4 +55,8 @@ int pg_is_printable_ascii(const unsigned char *bytes, unsigned long count) {
         if (bytes[i] < 0x20 || bytes[i] > 0x7E) return 0;
     }
     return 1;
+}
+
+int pg_mkstemp_cloexec(char *path_template) {
+    return mkostemp(path_template, O_CLOEXEC);
 }

@@ -27,4 +27,8 @@ int pg_has_terminal_controls(const unsigned char *bytes, unsigned long count);
 /* Whether bytes[0..<count] are all printable ASCII (0x20-0x7E): the TUI's fast path. */
 int pg_is_printable_ascii(const unsigned char *bytes, unsigned long count);
 
+/* mkstemp with the descriptor close-on-exec from the start (mkostemp is a GNU extension), so a
+   child spawned by another thread in between cannot inherit a store's temporary file. */
+int pg_mkstemp_cloexec(char *path_template);
+
 #endif

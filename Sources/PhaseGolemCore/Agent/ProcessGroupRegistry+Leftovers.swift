@@ -34,10 +34,7 @@ extension ProcessGroupRegistry {
     /// The ways an agent's `PHASE_GOLEM_ROOT` can spell this root: as given (made absolute) and resolved.
     static func rootSpellings(_ root: String) -> Set<String> {
         var spellings: Set<String> = [AgentCommand.absolute(root, relativeTo: ".")]
-        if let resolved = realpath(root, nil) {
-            spellings.insert(String(cString: resolved))
-            free(resolved)
-        }
+        if let resolved = FileIO.realPath(root) { spellings.insert(resolved) }
         return spellings
     }
 }

@@ -39,8 +39,6 @@ public enum GitDirectoryProbe {
 
     /// The absolute path, so the message points at the right `.git` whatever the working directory.
     private static func displayPath(_ path: String) -> String {
-        guard let resolved = realpath(path, nil) else { return path }
-        defer { free(resolved) }
-        return String(cString: resolved)
+        FileIO.realPath(path) ?? path
     }
 }

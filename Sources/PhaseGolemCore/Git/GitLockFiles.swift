@@ -43,20 +43,19 @@ public struct GitLockFiles: Sendable {
         }
     }
 
-    /// Whether a `git` process is running with its working directory inside `root`.
+    /// Whether a `git` process is running with its working directory inside one of `directories`
+    /// (the project, and the work tree that owns the shared git directory).
     ///
     /// Reads `/proc`; where there is none the answer is yes, the safe side, since a lock that
     /// might be live must not be removed.
-    public static func gitProcessRunning(in root: String) -> Bool {
+    public static func gitProcessRunning(in directories: [String]) -> Bool {
         #if os(Linux)
-        guard let resolved = realpath(root, nil) else { return true }
-        let realRoot = String(cString: resolved)
-        free(resolved)
-        guard let names = try? FileIO.entryNames("/proc") else { return true }
+        let resolved = directories.compactMap(FileIO.realPath)
+        guard !resolved.isEmpty, let names = try? FileIO.entryNames("/proc") else { return true }
         for name in names where name.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             guard let comm = try? FileIO.readText("/proc/\(name)/comm"), comm.trimmed() == "git" else { continue }
             guard let cwd = readLink("/proc/\(name)/cwd") else { continue }
-            if cwd == realRoot || cwd.hasPrefix(realRoot + "/") { return true }
+            if resolved.contains(where: { cwd == $0 || cwd.hasPrefix($0 == "/" ? "/" : $0 + "/") }) { return true }
         }
         return false
         #else

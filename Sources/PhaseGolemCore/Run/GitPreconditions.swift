@@ -92,13 +92,16 @@ public struct GitPreconditions {
         let lockFiles = GitLockFiles(gitDirectory: gitDirectory, commonDirectory: commonDirectory)
         var locks = lockFiles.present()
         guard !locks.isEmpty else { return }
+        // A git working in the main work tree (or the repository's top, above a project in a
+        // subfolder) holds locks in the shared directory too.
+        let workTrees = [root, FileIO.parentDirectory(of: commonDirectory)]
         let deadline = StoreLock.monotonicSeconds() + Self.lockWaitSeconds
-        while !locks.isEmpty && GitLockFiles.gitProcessRunning(in: root) && StoreLock.monotonicSeconds() < deadline {
+        while !locks.isEmpty && GitLockFiles.gitProcessRunning(in: workTrees) && StoreLock.monotonicSeconds() < deadline {
             StoreLock.sleep(seconds: 0.05)
             locks = lockFiles.present()
         }
         guard !locks.isEmpty else { return }
-        guard let pid = interruptedHolder, !GitLockFiles.gitProcessRunning(in: root) else {
+        guard let pid = interruptedHolder, !GitLockFiles.gitProcessRunning(in: workTrees) else {
             throw OperationError("A git command is running in this repository, or one was killed: \(locks.joined(separator: ", ")) "
                 + "exists. If no git command is running, remove it (rm \(locks.joined(separator: " "))) and run again.")
         }

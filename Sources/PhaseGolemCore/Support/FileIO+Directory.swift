@@ -50,13 +50,33 @@ extension FileIO {
         return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
-    /// Seconds since the file was last modified; nil when it does not exist.
-    public static func age(_ path: String) -> Double? {
+    /// The path with symbolic links, `.` and `..` resolved; nil when it does not exist.
+    public static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Deletes `path` and, for a directory, everything in it. Symbolic links are removed, never
+    /// followed, so a link inside the tree cannot lead the deletion outside it.
+    public static func removeTree(_ path: String) throws(Failure) {
         var info = stat()
-        guard lstat(path, &info) == 0 else { return nil }
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9 - modified
+        guard lstat(path, &info) == 0 else {
+            if errno == ENOENT { return }
+            throw failure("remove", path)
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            try removeContents(path)
+            guard rmdir(path) == 0 || errno == ENOENT else { throw failure("remove", path) }
+        } else {
+            guard unlink(path) == 0 || errno == ENOENT else { throw failure("remove", path) }
+        }
+    }
+
+    /// Deletes everything inside the directory `path`, keeping the directory itself.
+    public static func removeContents(_ path: String) throws(Failure) {
+        for name in try entryNames(path) {
+            try removeTree(join(path, name))
+        }
     }
 }

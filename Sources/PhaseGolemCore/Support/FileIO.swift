@@ -1,3 +1,4 @@
+import CSystemShims
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -59,7 +60,8 @@ public enum FileIO {
         guard fstat(fd, &info) == 0 else { throw failure("read", path) }
         // Size + 1 so that reaching EOF takes one extra read, not a regrow; the buffer is
         // never zero-filled (a 100 MB store would otherwise be written twice).
-        var capacity = max(Int(info.st_size), 0) + 1
+        // Files under /proc report size 0 however much they hold: start those at a page.
+        var capacity = info.st_size > 0 ? Int(info.st_size) + 1 : 4096
         var buffer: [UInt8] = []
         var count = 0
         while true {
@@ -129,11 +131,10 @@ public enum FileIO {
         var template = Array((directory + "/.tmpXXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
             guard let base = buffer.baseAddress else { return -1 }
-            return mkstemp(base)
+            return pg_mkstemp_cloexec(base)
         }
         guard fd >= 0 else { throw failure("create a temporary file in", directory) }
         let tempPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         var succeeded = false
         defer {
             if !succeeded {
