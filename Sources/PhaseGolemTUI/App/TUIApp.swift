@@ -143,8 +143,16 @@ extension TUIApp {
 
 /// Engine events waiting for the UI loop, bounded so that a flood of agent output can neither
 /// grow memory nor hold a keypress up.
+///
+/// Taken and dropped events leave holes that are compacted now and then, so an append, a drop
+/// and a take each cost O(1) amortized per event under the lock.
 struct EventQueue {
-    private var events: [SchedulerEvent] = []
+    /// nil: taken, or agent output dropped for the bound.
+    private var events: [SchedulerEvent?] = []
+    /// The first event not yet taken.
+    private var head = 0
+    /// No agent output waits before this index (all dropped or taken): where a drop looks first.
+    private var firstOutput = 0
     private var pendingLines = 0
     private var skippedLines = 0
 
@@ -156,13 +164,17 @@ struct EventQueue {
     mutating func append(_ event: SchedulerEvent) {
         events.append(event)
         pendingLines += Self.lines(event)
-        while pendingLines > Self.maxPendingLines,
-              let index = events.firstIndex(where: { Self.lines($0) > 0 }) {
+        var index = max(head, firstOutput)
+        while pendingLines > Self.maxPendingLines {
+            while index < events.count, Self.lines(events[index]) == 0 { index += 1 }
+            guard index < events.count else { break }
             let count = Self.lines(events[index])
-            events.remove(at: index)
+            events[index] = nil
             pendingLines -= count
             skippedLines += count
+            index += 1
         }
+        firstOutput = index
     }
 
     /// The next events to fold, within the per-iteration budget.
@@ -173,21 +185,38 @@ struct EventQueue {
             skippedLines = 0
         }
         var budget = Self.linesPerIteration
-        var count = 0
-        for event in events {
+        while head < events.count {
+            guard let event = events[head] else {
+                head += 1
+                continue
+            }
             let lines = Self.lines(event)
             if lines > 0 && budget <= 0 { break }
             budget -= lines
             pendingLines -= lines
             taken.append(event)
-            count += 1
+            events[head] = nil
+            head += 1
         }
-        events.removeFirst(count)
+        compact()
         return taken
     }
 
-    private static func lines(_ event: SchedulerEvent) -> Int {
-        if case .agentOutput(_, _, let lines) = event { return lines.count }
+    /// Drops the taken prefix once it is at least half the array (or all of it).
+    private mutating func compact() {
+        if head == events.count {
+            events.removeAll(keepingCapacity: true)
+        } else if head >= 1_024, head * 2 >= events.count {
+            events.removeFirst(head)
+        } else {
+            return
+        }
+        firstOutput = max(0, firstOutput - head)
+        head = 0
+    }
+
+    private static func lines(_ event: SchedulerEvent?) -> Int {
+        if case .agentOutput(_, _, let lines)? = event { return lines.count }
         return 0
     }
 }
