@@ -12,7 +12,6 @@ public final class TUIApp: Sendable {
     /// How the UI ended.
     public struct Outcome: Sendable {
         public var exitCode: Int32
-        public var summary: RunSummary?
     }
 
     private let makeInput: @Sendable (_ colors: Bool, _ unicode: Bool) -> TUIInput
@@ -50,7 +49,7 @@ public final class TUIApp: Sendable {
         let consumer = Task.detached {
             for await event in stream {
                 // The log pane shows what the plain log would print at this --log-level.
-                if case .log(let messageLevel, _) = event, messageLevel != .error, messageLevel > level { continue }
+                if case .log(let messageLevel, _) = event, !level.shows(messageLevel) { continue }
                 queue.withLock { $0.append(event) }
             }
         }
@@ -62,16 +61,17 @@ public final class TUIApp: Sendable {
         var summary: RunSummary?
         var lastFrame = 0.0
         var dirty = true
+        // The clock readings the frame on the terminal shows.
+        var shownClock: [Int] = []
         var stats = FrameStats()
         defer { stats.write() }
         var launched = false
         var terminalGone = false
-        let launch: @Sendable (RunParams) -> Void = onLaunch
         if skipLaunch {
             // --yes: exactly what Enter on the launch screen does (preflight errors still stop it).
             for case .launch(let params) in ViewReducer.reduce(&state, key: .enter, now: StoreLock.monotonicSeconds()) {
                 launched = true
-                launch(params)
+                onLaunch(params)
             }
         }
         while true {
@@ -90,10 +90,10 @@ public final class TUIApp: Sendable {
                         switch command {
                         case .launch(let params):
                             launched = true
-                            launch(params)
+                            onLaunch(params)
                         case .requestShutdown: onShutdown(false)
                         case .forceShutdown: onShutdown(true)
-                        case .quit(let code), .exit(let code): return Outcome(exitCode: code, summary: summary)
+                        case .quit(let code), .exit(let code): return Outcome(exitCode: code)
                         }
                     }
                     dirty = true
@@ -112,17 +112,20 @@ public final class TUIApp: Sendable {
                 onShutdown(false)
             }
             if terminalGone || leaveAfterHalt.value {
-                if !launched { return Outcome(exitCode: 130, summary: nil) }
-                if let summary { return Outcome(exitCode: summary.exitCode, summary: summary) }
+                if !launched { return Outcome(exitCode: 130) }
+                if let summary { return Outcome(exitCode: summary.exitCode) }
                 if terminalGone { usleep(50_000) }
             }
             if now - lastFrame >= Self.frameInterval {
                 ViewReducer.tick(&state, now: now)
-                // The run screen's spinner and elapsed times move on their own.
-                if dirty || state.screen == .run {
+                // The run screen's spinner and elapsed times move on their own: a frame is drawn
+                // when the state changed or when what they show would.
+                let clock = Renderer.clockReadings(state)
+                if dirty || clock != shownClock {
                     let (width, height) = terminal.size
                     terminal.draw(Renderer.render(state, width: width, height: height))
                     dirty = false
+                    shownClock = clock
                     if state.screen == .run { stats.frame(at: now) }
                 }
                 lastFrame = now
