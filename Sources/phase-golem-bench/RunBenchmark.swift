@@ -89,8 +89,6 @@ enum RunBenchmark {
     }
 
     static func timeRun(_ binary: String, _ arguments: [String], in root: String, environment: [String: String] = [:]) -> (Double, Int) {
-        var env = environment
-        for (key, value) in environment { env[key] = value }
         let start = StoreLockClock.now()
         var pid: pid_t = 0
         var actions = posix_spawn_file_actions_t()
@@ -98,7 +96,12 @@ enum RunBenchmark {
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, FileIO.join(root, ".git/bench-run.log"), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let argv = [binary, "--root", root] + arguments
-        let envp = environ.toStrings() + env.map { "\($0.key)=\($0.value)" }
+        // Overrides replace inherited values: posix_spawn would pass both, and getenv finds the first.
+        let inherited = environ.toStrings().filter { entry in
+            guard let equals = entry.firstIndex(of: "=") else { return true }
+            return environment[String(entry[..<equals])] == nil
+        }
+        let envp = inherited + environment.map { "\($0.key)=\($0.value)" }
         let argvC: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         let envC: [UnsafeMutablePointer<CChar>?] = envp.map { strdup($0) } + [nil]
         defer {

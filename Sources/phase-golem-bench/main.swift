@@ -30,19 +30,12 @@ enum Bench {
 
     /// The `phase-golem` binary built beside this one.
     static func binaryPath() -> String {
-        let selfPath = resolveSelf()
+        let selfPath = SelfExecutable.path
         let candidate = FileIO.join(FileIO.parentDirectory(of: selfPath), "phase-golem")
         guard FileIO.exists(candidate) else {
             fail("\(candidate) not found. Build it first: swift build -c release")
         }
         return candidate
-    }
-
-    static func resolveSelf() -> String {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard count > 0 else { return CommandLine.arguments[0] }
-        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Runs the binary once; returns wall seconds and the child's peak RSS in KB.
@@ -87,7 +80,7 @@ enum Bench {
     static func generate(count: Int, blocked: Int, root: String) -> Int {
         let output: ProcessRunner.Output
         do {
-            output = try ProcessRunner.run(resolveSelf(), ["generate", String(count), root, String(blocked)])
+            output = try ProcessRunner.run(SelfExecutable.path, ["generate", String(count), root, String(blocked)])
         } catch {
             fail("cannot generate the store: \(error)")
         }

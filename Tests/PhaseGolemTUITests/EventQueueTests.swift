@@ -52,3 +52,42 @@ struct EventQueueTests {
         #expect(remaining == EventQueue.maxPendingLines)
     }
 }
+
+@Suite("UI event queue order")
+struct EventQueueOrderTests {
+    @Test("after a drop, what is left comes out in arrival order, scheduler lines in between")
+    func dropThenTakeKeepsOrder() {
+        var queue = EventQueue()
+        var expected: [String] = []
+        for index in 0..<30 {
+            queue.append(.log(.info, "log\(index)"))
+            queue.append(EventQueueTests.output(1000, tag: "batch\(index)-"))
+        }
+        // 30,000 lines queued: the oldest ten batches went, every scheduler line stayed.
+        for index in 0..<30 {
+            expected.append("log\(index)")
+            if index >= 10 { expected.append("batch\(index)-0") }
+        }
+        var seen: [String] = []
+        var notices = 0
+        var first = true
+        while true {
+            let taken = queue.take()
+            if taken.isEmpty { break }
+            for event in taken {
+                switch event {
+                case .log(_, let text) where text.hasPrefix("…"): notices += 1
+                case .log(_, let text): seen.append(text)
+                case .agentOutput(_, _, let lines): seen.append(lines.first?.text ?? "")
+                default: break
+                }
+            }
+            // Appending between takes goes on after what is queued.
+            if first { queue.append(.log(.info, "late")) }
+            first = false
+        }
+        expected.append("late")
+        #expect(notices == 1)
+        #expect(seen == expected)
+    }
+}

@@ -30,8 +30,10 @@ enum Sample {
     ]
 
     /// A run in the middle: done, blocked, running, pending and skipped targets, and log lines.
-    static func midRun(colors: Bool = true, unicode: Bool = true) -> ViewState {
+    /// - Parameter size: the terminal size, given before launch as the app does.
+    static func midRun(colors: Bool = true, unicode: Bool = true, size: (width: Int, height: Int)? = nil) -> ViewState {
         var state = ViewState(input: input(colors: colors, unicode: unicode))
+        if let size { ViewReducer.resize(&state, width: size.width, height: size.height) }
         ViewReducer.tick(&state, now: 1000)
         _ = ViewReducer.reduce(&state, key: .enter, now: 1000)
         let events: [(Double, SchedulerEvent)] = [

@@ -130,6 +130,28 @@ import Testing
         #expect(state.run.log.lines.first?.text == "line 100")
     }
 
+    @Test func logTrimmedInBatchesShowsExactlyTheNewestLines() {
+        var log = LogBuffer(capacity: 8)
+        for index in 0..<100 {
+            log.append(itemID: nil, text: "line \(index)", level: nil)
+            let expected = Array(max(0, index - 7)...index)
+            #expect(log.lines.map(\.sequence) == expected)
+            #expect(log.lines.first?.text == "line \(expected[0])")
+        }
+    }
+
+    @Test func clockReadingsChangeOnlyWithWhatTheRunScreenShows() {
+        var state = Sample.midRun()
+        ViewReducer.tick(&state, now: 1400.01)
+        let readings = Renderer.clockReadings(state)
+        ViewReducer.tick(&state, now: 1400.05)
+        #expect(Renderer.clockReadings(state) == readings, "same spinner frame, same seconds")
+        ViewReducer.tick(&state, now: 1400.11)
+        #expect(Renderer.clockReadings(state) != readings, "the spinner moved")
+        let summary = Sample.summaryState(blocked: true)
+        #expect(Renderer.clockReadings(summary).isEmpty)
+    }
+
     @Test func tickMovesSpinnerAndElapsedButReducerNeverReadsClock() {
         var state = Sample.midRun()
         ViewReducer.tick(&state, now: 1401)
@@ -162,6 +184,23 @@ import Testing
         #expect(state.run.following)
     }
 
+    /// Regression: the page size was measured at start-up (no target rows yet) and on resize only,
+    /// but below 100 columns the log pane shrinks as target rows and the detail line appear.
+    @Test func pagingFollowsTheLogPaneAsTargetsAndDetailTakeRoom() {
+        var state = Sample.midRun(size: (80, 24))
+        _ = press(&state, char("r"))
+        #expect(state.run.showDetail)
+        _ = press(&state, char("g"))
+        let screen = Renderer.render(state, width: 80, height: 24).textLines
+        let logTop = Layout.runPanes(state, width: 80, height: 24).log.inner.y
+        #expect(screen[logTop].contains("--- Phase Golem ---"), "g shows the oldest line at the top of the pane")
+        // One page down from the top shows the line right after the last one shown.
+        let pane = Layout.logLines(state, width: 80, height: 24)
+        _ = press(&state, .pageDown)
+        let after = Renderer.render(state, width: 80, height: 24).textLines
+        #expect(after[logTop + pane - 1].contains(state.run.log.lines[2 * pane - 1].text))
+    }
+
     @Test func newLinesDoNotMoveAScrolledView() {
         var state = Sample.midRun()
         _ = press(&state, .pageUp)
@@ -192,6 +231,25 @@ import Testing
         #expect(state.run.log.lines.first { $0.sequence == state.run.anchor }?.text == "build step 28: compiling module 28")
         _ = press(&state, char("/"), char("z"), char("z"), char("z"), .enter)
         #expect(state.run.searchMessage == "Not found: zzz")
+    }
+
+    /// Regression: the highlight's column was counted in the lowercased text, where "İ" is two
+    /// scalars, so it landed right of the match.
+    @Test func searchHighlightStaysOnTheMatchWhenLowercasingChangesLength() {
+        var state = Sample.midRun()
+        ViewReducer.reduce(&state, event: .log(.info, "İİ Error here"))
+        _ = press(&state, char("/"), char("e"), char("r"), char("r"), char("o"), char("r"), .enter)
+        let buffer = Renderer.render(state, width: 80, height: 24)
+        let lines = buffer.textLines
+        guard let y = lines.firstIndex(where: { $0.contains("İİ Error here") }),
+              let x = lines[y].unicodeScalars.map(String.init).firstIndex(of: "E") else {
+            Issue.record("the line is not on screen")
+            return
+        }
+        let reversed = (0..<80).filter { buffer[$0, y].style.reverse }
+        #expect(reversed == Array(x..<x + 5))
+        #expect(RunScreenRenderer.matchColumns(of: "i̇", in: "aİb") == 1..<2, "a match inside one character's lowercasing covers it")
+        #expect(RunScreenRenderer.matchColumns(of: "zz", in: "aİb") == nil)
     }
 
     @Test func escCancelsSearchPrompt() {

@@ -23,7 +23,7 @@ public struct PlainPrinter: Sendable {
     public func render(_ event: SchedulerEvent) -> [UInt8]? {
         switch event {
         case .log(let messageLevel, let message):
-            guard messageLevel == .error || messageLevel <= level else { return nil }
+            guard level.shows(messageLevel) else { return nil }
             // Messages quote titles, ids and agent summaries: store and agent text.
             return Array((TerminalText.plain(message) + "\n").utf8)
         case .agentOutput(_, _, let lines):

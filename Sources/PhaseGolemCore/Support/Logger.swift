@@ -20,6 +20,11 @@ public enum LogLevel: Int, Sendable, Comparable, CaseIterable {
     }
 
     public static func < (lhs: LogLevel, rhs: LogLevel) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// Whether a message at `messageLevel` prints at this configured level: errors always do.
+    public func shows(_ messageLevel: LogLevel) -> Bool {
+        messageLevel == .error || messageLevel <= self
+    }
 }
 
 /// Plain-text logging to stderr without prefixes or timestamps, as the original prints.
@@ -34,7 +39,7 @@ public struct Logger: Sendable {
     }
 
     public func log(_ messageLevel: LogLevel, _ message: @autoclosure () -> String) {
-        guard messageLevel == .error || messageLevel <= level else { return }
+        guard level.shows(messageLevel) else { return }
         sink(message())
     }
 

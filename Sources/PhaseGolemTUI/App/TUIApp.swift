@@ -12,7 +12,6 @@ public final class TUIApp: Sendable {
     /// How the UI ended.
     public struct Outcome: Sendable {
         public var exitCode: Int32
-        public var summary: RunSummary?
     }
 
     private let makeInput: @Sendable (_ colors: Bool, _ unicode: Bool) -> TUIInput
@@ -50,7 +49,7 @@ public final class TUIApp: Sendable {
         let consumer = Task.detached {
             for await event in stream {
                 // The log pane shows what the plain log would print at this --log-level.
-                if case .log(let messageLevel, _) = event, messageLevel != .error, messageLevel > level { continue }
+                if case .log(let messageLevel, _) = event, !level.shows(messageLevel) { continue }
                 queue.withLock { $0.append(event) }
             }
         }
@@ -62,16 +61,17 @@ public final class TUIApp: Sendable {
         var summary: RunSummary?
         var lastFrame = 0.0
         var dirty = true
+        // The clock readings the frame on the terminal shows.
+        var shownClock: [Int] = []
         var stats = FrameStats()
         defer { stats.write() }
         var launched = false
         var terminalGone = false
-        let launch: @Sendable (RunParams) -> Void = onLaunch
         if skipLaunch {
             // --yes: exactly what Enter on the launch screen does (preflight errors still stop it).
             for case .launch(let params) in ViewReducer.reduce(&state, key: .enter, now: StoreLock.monotonicSeconds()) {
                 launched = true
-                launch(params)
+                onLaunch(params)
             }
         }
         while true {
@@ -90,10 +90,10 @@ public final class TUIApp: Sendable {
                         switch command {
                         case .launch(let params):
                             launched = true
-                            launch(params)
+                            onLaunch(params)
                         case .requestShutdown: onShutdown(false)
                         case .forceShutdown: onShutdown(true)
-                        case .quit(let code), .exit(let code): return Outcome(exitCode: code, summary: summary)
+                        case .quit(let code), .exit(let code): return Outcome(exitCode: code)
                         }
                     }
                     dirty = true
@@ -112,17 +112,20 @@ public final class TUIApp: Sendable {
                 onShutdown(false)
             }
             if terminalGone || leaveAfterHalt.value {
-                if !launched { return Outcome(exitCode: 130, summary: nil) }
-                if let summary { return Outcome(exitCode: summary.exitCode, summary: summary) }
+                if !launched { return Outcome(exitCode: 130) }
+                if let summary { return Outcome(exitCode: summary.exitCode) }
                 if terminalGone { usleep(50_000) }
             }
             if now - lastFrame >= Self.frameInterval {
                 ViewReducer.tick(&state, now: now)
-                // The run screen's spinner and elapsed times move on their own.
-                if dirty || state.screen == .run {
+                // The run screen's spinner and elapsed times move on their own: a frame is drawn
+                // when the state changed or when what they show would.
+                let clock = Renderer.clockReadings(state)
+                if dirty || clock != shownClock {
                     let (width, height) = terminal.size
                     terminal.draw(Renderer.render(state, width: width, height: height))
                     dirty = false
+                    shownClock = clock
                     if state.screen == .run { stats.frame(at: now) }
                 }
                 lastFrame = now
@@ -143,8 +146,16 @@ extension TUIApp {
 
 /// Engine events waiting for the UI loop, bounded so that a flood of agent output can neither
 /// grow memory nor hold a keypress up.
+///
+/// Taken and dropped events leave holes that are compacted now and then, so an append, a drop
+/// and a take each cost O(1) amortized per event under the lock.
 struct EventQueue {
-    private var events: [SchedulerEvent] = []
+    /// nil: taken, or agent output dropped for the bound.
+    private var events: [SchedulerEvent?] = []
+    /// The first event not yet taken.
+    private var head = 0
+    /// No agent output waits before this index (all dropped or taken): where a drop looks first.
+    private var firstOutput = 0
     private var pendingLines = 0
     private var skippedLines = 0
 
@@ -156,13 +167,17 @@ struct EventQueue {
     mutating func append(_ event: SchedulerEvent) {
         events.append(event)
         pendingLines += Self.lines(event)
-        while pendingLines > Self.maxPendingLines,
-              let index = events.firstIndex(where: { Self.lines($0) > 0 }) {
+        var index = max(head, firstOutput)
+        while pendingLines > Self.maxPendingLines {
+            while index < events.count, Self.lines(events[index]) == 0 { index += 1 }
+            guard index < events.count else { break }
             let count = Self.lines(events[index])
-            events.remove(at: index)
+            events[index] = nil
             pendingLines -= count
             skippedLines += count
+            index += 1
         }
+        firstOutput = index
     }
 
     /// The next events to fold, within the per-iteration budget.
@@ -173,21 +188,38 @@ struct EventQueue {
             skippedLines = 0
         }
         var budget = Self.linesPerIteration
-        var count = 0
-        for event in events {
+        while head < events.count {
+            guard let event = events[head] else {
+                head += 1
+                continue
+            }
             let lines = Self.lines(event)
             if lines > 0 && budget <= 0 { break }
             budget -= lines
             pendingLines -= lines
             taken.append(event)
-            count += 1
+            events[head] = nil
+            head += 1
         }
-        events.removeFirst(count)
+        compact()
         return taken
     }
 
-    private static func lines(_ event: SchedulerEvent) -> Int {
-        if case .agentOutput(_, _, let lines) = event { return lines.count }
+    /// Drops the taken prefix once it is at least half the array (or all of it).
+    private mutating func compact() {
+        if head == events.count {
+            events.removeAll(keepingCapacity: true)
+        } else if head >= 1_024, head * 2 >= events.count {
+            events.removeFirst(head)
+        } else {
+            return
+        }
+        firstOutput = max(0, firstOutput - head)
+        head = 0
+    }
+
+    private static func lines(_ event: SchedulerEvent?) -> Int {
+        if case .agentOutput(_, _, let lines)? = event { return lines.count }
         return 0
     }
 }

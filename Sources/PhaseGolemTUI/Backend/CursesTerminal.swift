@@ -9,12 +9,11 @@ public final class CursesTerminal {
     private var screen: OpaquePointer?
     private var window: UnsafeMutablePointer<WINDOW>?
     private var pairs: [Int: Int16] = [:]
-    private var colorsAvailable = false
     private var lastDrawn: ScreenBuffer?
     /// Whether the locale can show the Unicode markers (else the UI uses ASCII).
     public let unicode: Bool
     /// Whether colour is wanted and supported (`NO_COLOR` turns it off).
-    public private(set) var colors: Bool
+    public let colors: Bool
 
     /// Why the terminal could not be started.
     public struct Failure: Error, CustomStringConvertible {
@@ -45,12 +44,12 @@ public final class CursesTerminal {
         keypad(window, true)
         set_escdelay(25)
         curs_set(0)
-        colors = false
         if useColor, has_colors() {
             start_color()
             use_default_colors()
-            colorsAvailable = true
             colors = true
+        } else {
+            colors = false
         }
     }
 

@@ -1,5 +1,5 @@
 /// Which screen the UI shows.
-public enum ScreenKind: Sendable, Equatable, CaseIterable {
+public enum ScreenKind: Sendable, Equatable {
     case launch, run, summary
 }
 

@@ -9,9 +9,10 @@ public enum ViewReducer {
         state.now = now
     }
 
-    /// Tells the reducer how many log lines fit, so paging moves by a screenful.
+    /// Records the terminal's size, from which paging derives the log pane's height.
     public static func resize(_ state: inout ViewState, width: Int, height: Int) {
-        state.run.pageSize = max(1, Layout.logLines(state, width: width, height: height))
+        state.width = width
+        state.height = height
     }
 
     // MARK: Events
@@ -19,7 +20,7 @@ public enum ViewReducer {
     public static func reduce(_ state: inout ViewState, event: SchedulerEvent) {
         switch event {
         case let .log(level, text):
-            appendLog(&state, itemID: state.run.currentItem, text: text, level: level, fromAgent: false)
+            appendLog(&state, itemID: state.run.currentItem, text: text, level: level)
         case let .runStarted(params):
             begin(&state, params: params)
         case let .targetStarted(id, _, _):
@@ -49,7 +50,7 @@ public enum ViewReducer {
             state.run.currentItem = itemID
             if !state.run.selectionPinned { state.run.selected = index }
         case let .agentOutput(itemID, _, lines):
-            for line in lines { appendLog(&state, itemID: itemID, text: line.text, level: nil, fromAgent: true) }
+            for line in lines { appendLog(&state, itemID: itemID, text: line.text, level: nil) }
         case .phaseFinished:
             break
         case let .itemBlocked(id, reason):
@@ -74,7 +75,7 @@ public enum ViewReducer {
         if state.screen != .run || state.run.rows.map(\.id) != params.targets {
             let items = Dictionary(state.input.items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             state.run.rows = params.targets.map { id in
-                TargetRow(id: id, title: Sanitizer.sanitize(items[id]?.title ?? ""),
+                TargetRow(id: id, title: items[id]?.title ?? "",
                           phases: items[id]?.phases.nonEmpty ?? state.input.defaultPhases)
             }
             state.run.selected = 0
@@ -87,7 +88,7 @@ public enum ViewReducer {
     private static func row(_ state: inout ViewState, _ id: String) -> Int {
         if let index = state.run.rows.firstIndex(where: { $0.id == id }) { return index }
         let item = state.input.items.first { $0.id == id }
-        state.run.rows.append(TargetRow(id: id, title: Sanitizer.sanitize(item?.title ?? ""),
+        state.run.rows.append(TargetRow(id: id, title: item?.title ?? "",
                                         phases: item?.phases.nonEmpty ?? state.input.defaultPhases))
         return state.run.rows.count - 1
     }
@@ -101,16 +102,20 @@ public enum ViewReducer {
     }
 
     private static func halt(_ state: inout ViewState, summary: RunSummary) {
+        // Reasons are sanitized once here; the rows and the summary screen use them as they are.
+        var summary = summary
+        summary.blockReasons = summary.blockReasons.mapValues(Sanitizer.sanitize)
+        summary.skippedTargets = summary.skippedTargets.map { .init(id: $0.id, reason: Sanitizer.sanitize($0.reason)) }
         for skipped in summary.skippedTargets {
             let index = row(&state, skipped.id)
             state.run.rows[index].status = .skipped
-            state.run.rows[index].reason = Sanitizer.sanitize(skipped.reason)
+            state.run.rows[index].reason = skipped.reason
         }
         for id in summary.itemsCompleted { state.run.rows[row(&state, id)].status = .done }
         for id in summary.itemsBlocked {
             let index = row(&state, id)
             state.run.rows[index].status = .blocked
-            if let reason = summary.blockReasons[id] { state.run.rows[index].reason = Sanitizer.sanitize(reason) }
+            if let reason = summary.blockReasons[id] { state.run.rows[index].reason = reason }
         }
         // Whatever the run never finished counts as skipped: not reached, or stopped mid-way.
         for index in state.run.rows.indices where state.run.rows[index].status == .pending || state.run.rows[index].status == .running {
@@ -124,8 +129,8 @@ public enum ViewReducer {
         state.run.confirmingQuit = false
     }
 
-    private static func appendLog(_ state: inout ViewState, itemID: String?, text: String, level: LogLevel?, fromAgent: Bool) {
-        state.run.log.append(itemID: itemID, text: Sanitizer.sanitize(text), level: level, fromAgent: fromAgent)
+    private static func appendLog(_ state: inout ViewState, itemID: String?, text: String, level: LogLevel?) {
+        state.run.log.append(itemID: itemID, text: Sanitizer.sanitize(text), level: level)
     }
 
     // MARK: Keys
@@ -227,11 +232,11 @@ public enum ViewReducer {
             state.showHelp = true
         case .scrollUp: scroll(&state, by: -1)
         case .scrollDown: scroll(&state, by: 1)
-        case .pageUp: scroll(&state, by: -state.run.pageSize)
-        case .pageDown: scroll(&state, by: state.run.pageSize)
+        case .pageUp: scroll(&state, by: -state.logPageSize)
+        case .pageDown: scroll(&state, by: state.logPageSize)
         case .scrollTop:
             let lines = state.visibleLog
-            if !lines.isEmpty { state.run.anchor = lines[min(lines.count, state.run.pageSize) - 1].sequence }
+            if !lines.isEmpty { state.run.anchor = lines[min(lines.count, state.logPageSize) - 1].sequence }
         case .follow:
             state.run.anchor = nil
         case .moveUp, .moveDown:
@@ -272,7 +277,7 @@ public enum ViewReducer {
     }
 
     /// Index of the bottom visible line in `lines`.
-    private static func bottomIndex(_ state: ViewState, _ lines: [LogLine]) -> Int {
+    private static func bottomIndex(_ state: ViewState, _ lines: LogLines) -> Int {
         guard let anchor = state.run.anchor else { return lines.count - 1 }
         return lines.lastIndex { $0.sequence <= anchor } ?? 0
     }
@@ -281,7 +286,7 @@ public enum ViewReducer {
     private static func scroll(_ state: inout ViewState, by delta: Int) {
         let lines = state.visibleLog
         guard !lines.isEmpty else { return }
-        let lowest = min(lines.count, state.run.pageSize) - 1
+        let lowest = min(lines.count, state.logPageSize) - 1
         let target = max(lowest, bottomIndex(state, lines) + delta)
         state.run.anchor = target >= lines.count - 1 ? nil : lines[target].sequence
     }

@@ -44,23 +44,53 @@ public struct LogLine: Sendable, Equatable {
     /// Sanitized.
     public var text: String
     public var level: LogLevel?
-    public var fromAgent: Bool
+}
+
+/// Log lines in order, indexed from zero: the buffer's retained lines or a filtered selection.
+public struct LogLines: RandomAccessCollection, Sendable, Equatable {
+    private let storage: [LogLine]
+    private let head: Int
+
+    init(_ storage: [LogLine], from head: Int = 0) {
+        self.storage = storage
+        self.head = head
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { storage.count - head }
+    public subscript(position: Int) -> LogLine { storage[head + position] }
+
+    public static func == (lhs: LogLines, rhs: LogLines) -> Bool { lhs.elementsEqual(rhs) }
 }
 
 /// A bounded in-memory scrollback; full logs are on disk.
 public struct LogBuffer: Sendable, Equatable {
     public let capacity: Int
-    public private(set) var lines: [LogLine] = []
+    /// Lines before `head` are trimmed; they are dropped in batches so an append stays O(1).
+    private var storage: [LogLine] = []
+    private var head = 0
     public private(set) var nextSequence = 0
 
     public init(capacity: Int = 5_000) {
         self.capacity = max(1, capacity)
     }
 
-    public mutating func append(itemID: String?, text: String, level: LogLevel?, fromAgent: Bool) {
-        lines.append(LogLine(sequence: nextSequence, itemID: itemID, text: text, level: level, fromAgent: fromAgent))
+    /// The newest `capacity` lines at most, oldest first.
+    public var lines: LogLines { LogLines(storage, from: head) }
+
+    public mutating func append(itemID: String?, text: String, level: LogLevel?) {
+        storage.append(LogLine(sequence: nextSequence, itemID: itemID, text: text, level: level))
         nextSequence += 1
-        if lines.count > capacity { lines.removeFirst(lines.count - capacity) }
+        if storage.count - head > capacity { head += 1 }
+        // Up to a quarter of the capacity of trimmed lines waits, then goes in one move.
+        if head > 0, head >= capacity / 4 {
+            storage.removeFirst(head)
+            head = 0
+        }
+    }
+
+    public static func == (lhs: LogBuffer, rhs: LogBuffer) -> Bool {
+        lhs.capacity == rhs.capacity && lhs.nextSequence == rhs.nextSequence && lhs.lines == rhs.lines
     }
 }
 
@@ -101,8 +131,6 @@ public struct RunState: Sendable, Equatable {
     public var breakerThreshold = 0
     /// The item whose work is under way: scheduler lines are attributed to it.
     public var currentItem: String?
-    /// Lines the log pane shows; the reducer pages by it (kept current by `ViewReducer.resize`).
-    public var pageSize = 10
 
     public var following: Bool { anchor == nil }
 }
@@ -118,12 +146,24 @@ public struct ViewState: Sendable {
     public var now: Double = 0
     public var launch: LaunchState
     public var run = RunState()
+    /// Block and skip reasons sanitized.
     public var summary: RunSummary?
+    /// The terminal's size, kept current by `ViewReducer.resize`; paging derives the log pane's
+    /// height from it, as the pane's size also depends on the target rows and the detail line.
+    public var width = 80
+    public var height = 24
 
     public var colors: Bool { input.colors }
     public var unicode: Bool { input.unicode }
 
+    /// Item titles are sanitized here, once, for every screen.
     public init(input: TUIInput) {
+        var input = input
+        input.items = input.items.map { item in
+            var item = item
+            item.title = Sanitizer.sanitize(item.title)
+            return item
+        }
         self.input = input
         screen = .launch
         params = input.params
@@ -140,7 +180,6 @@ public struct ViewState: Sendable {
         }
         launch.rows = launch.rows.map { item in
             var item = item
-            item.title = Sanitizer.sanitize(item.title)
             if item.phases.isEmpty { item.phases = input.defaultPhases }
             return item
         }
@@ -154,11 +193,14 @@ public struct ViewState: Sendable {
     }
 
     /// The log lines the pane can show under the current filter.
-    public var visibleLog: [LogLine] {
+    public var visibleLog: LogLines {
         guard run.filterSelected, run.rows.indices.contains(run.selected) else { return run.log.lines }
         let id = run.rows[run.selected].id
-        return run.log.lines.filter { $0.itemID == id }
+        return LogLines(run.log.lines.filter { $0.itemID == id })
     }
+
+    /// How many lines the log pane shows, so paging moves by a screenful.
+    var logPageSize: Int { max(1, Layout.logLines(self, width: width, height: height)) }
 
     /// Counts per status, for the chips.
     public func count(_ status: TargetStatus) -> Int {

@@ -17,7 +17,11 @@ struct Glyphs {
 
     /// The spinner frame for a clock reading: ten frames a second.
     func spinnerFrame(at now: Double) -> String {
-        let tick = Int((max(0, now) * 10).rounded(.down))
-        return spinner[tick % spinner.count]
+        spinner[Self.spinnerTick(at: now) % spinner.count]
+    }
+
+    /// Counts spinner frames: ten a second.
+    static func spinnerTick(at now: Double) -> Int {
+        Int((max(0, now) * 10).rounded(.down))
     }
 }

@@ -15,6 +15,12 @@ public enum Renderer {
         return canvas.buffer
     }
 
+    /// What the frame shows of the clock (spinner, elapsed times): when neither this nor the
+    /// state changed, the frame would be the same.
+    static func clockReadings(_ state: ViewState) -> [Int] {
+        state.screen == .run ? RunScreenRenderer.clockReadings(state) : []
+    }
+
     private static func drawTooSmall(_ canvas: inout Canvas, width: Int, height: Int) {
         let dash = canvas.unicode ? "—" : "-"
         let message = "Terminal too small (\(width)x\(height)) \(dash) need at least \(Layout.minimumWidth)x\(Layout.minimumHeight)"

@@ -125,15 +125,48 @@ enum RunScreenRenderer {
             default: style = .plain
             }
             canvas.text(line.text, x: inner.x + 1, y: y, width: inner.width - 2, style: style)
-            if let query, !query.isEmpty, let range = line.text.lowercased().range(of: query) {
-                let lowered = line.text.lowercased()
-                let start = lowered.unicodeScalars.distance(from: lowered.startIndex, to: range.lowerBound)
-                let length = query.unicodeScalars.count
-                if start + length <= inner.width - 2 {
-                    canvas.buffer.restyle(x: inner.x + 1 + start, y: y, width: length, style: Style(reverse: true))
-                }
+            if let query, let columns = matchColumns(of: query, in: line.text), columns.upperBound <= inner.width - 2 {
+                canvas.buffer.restyle(x: inner.x + 1 + columns.lowerBound, y: y, width: columns.count, style: Style(reverse: true))
             }
         }
+    }
+
+    /// The columns (Unicode scalars of `text`, one cell each) of the first match of `query`,
+    /// already lowercased, ignoring case. Lowercasing can change the number of scalars ("İ"
+    /// becomes two), so the match is found in the lowercased text and mapped back per character.
+    static func matchColumns(of query: String, in text: String) -> Range<Int>? {
+        guard !query.isEmpty else { return nil }
+        var lowered = ""
+        // For each scalar of `lowered`: the columns of the character of `text` it came from.
+        var characterColumns: [Range<Int>] = []
+        var column = 0
+        for character in text {
+            let lower = character.lowercased()
+            let width = character.unicodeScalars.count
+            for _ in lower.unicodeScalars { characterColumns.append(column..<column + width) }
+            lowered += lower
+            column += width
+        }
+        guard let range = lowered.firstRange(of: query) else { return nil }
+        let scalars = lowered.unicodeScalars
+        let start = scalars.distance(from: scalars.startIndex, to: range.lowerBound)
+        let end = scalars.distance(from: scalars.startIndex, to: range.upperBound)
+        guard start < end, end <= characterColumns.count else { return nil }
+        return characterColumns[start].lowerBound..<characterColumns[end - 1].upperBound
+    }
+
+    /// The clock readings the run screen shows (spinner frame, run and target elapsed seconds):
+    /// while they and the state stay the same, a new frame would look the same.
+    static func clockReadings(_ state: ViewState) -> [Int] {
+        var readings = [state.run.runStartedAt.map { Int((state.now - $0).rounded(.down)) } ?? -1]
+        if state.run.rows.contains(where: { $0.status == .running }) {
+            readings.append(Glyphs.spinnerTick(at: state.now))
+        }
+        for row in state.run.rows {
+            guard let started = row.startedAt, row.finishedAt == nil else { continue }
+            readings.append(Int((state.now - started).rounded(.down)))
+        }
+        return readings
     }
 
     private static func drawStatusBar(_ state: ViewState, on canvas: inout Canvas, y: Int) {

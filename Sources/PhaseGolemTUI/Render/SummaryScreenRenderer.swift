@@ -22,7 +22,7 @@ enum SummaryScreenRenderer {
                       canvas.style(summary.itemsBlocked.isEmpty ? nil : .red)))
         let rowsByID = Dictionary(state.run.rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for id in summary.itemsBlocked {
-            let reason = summary.blockReasons[id].map(Sanitizer.sanitize) ?? rowsByID[id]?.reason ?? "no reason recorded"
+            let reason = summary.blockReasons[id] ?? rowsByID[id]?.reason ?? "no reason recorded"
             lines.append(("  \(canvas.glyphs.blocked) \(id) \(sep) \(reason)", canvas.style(.red)))
         }
         let skipped = skippedRows(state, summary: summary)
@@ -52,9 +52,10 @@ enum SummaryScreenRenderer {
         canvas.footer(for: .summary, y: height - 1)
     }
 
-    /// Skipped targets: the scheduler's list, then targets the run never reached.
+    /// Skipped targets: the scheduler's list, then targets the run never reached. `summary` is
+    /// the state's, whose reasons the reducer sanitized.
     static func skippedRows(_ state: ViewState, summary: RunSummary) -> [(String, String)] {
-        var result = summary.skippedTargets.map { ($0.id, Sanitizer.sanitize($0.reason)) }
+        var result = summary.skippedTargets.map { ($0.id, $0.reason) }
         let listed = Set(result.map(\.0))
         for row in state.run.rows where row.status == .skipped && !listed.contains(row.id) {
             result.append((row.id, row.reason ?? "not reached"))

@@ -1,7 +1,7 @@
 /// How a cell is drawn: colours and attributes, independent of ncurses.
 public struct Style: Hashable, Sendable {
     /// The eight basic terminal colours; nil means the terminal's default.
-    public enum Color: Int, Hashable, Sendable, CaseIterable {
+    public enum Color: Int, Hashable, Sendable {
         case black, red, green, yellow, blue, magenta, cyan, white
     }
 

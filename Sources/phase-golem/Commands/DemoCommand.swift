@@ -68,7 +68,7 @@ struct DemoCommand: AsyncParsableCommand {
         let root = folder.path
         let targets: [String]
         do {
-            targets = try DemoProject(root: root).create(agent: [Self.executablePath(), "demo-agent"])
+            targets = try DemoProject(root: root).create(agent: [SelfExecutable.path, "demo-agent"])
         } catch {
             // A half-made project in a folder the demo owns goes; a refused --dir is not the demo's.
             if !keep && folder.ownership != .existedWithFiles { Self.remove(folder) }
@@ -116,13 +116,5 @@ struct DemoCommand: AsyncParsableCommand {
         } catch {
             Output.stderr("Warning: could not remove the demo project: \(error). Remove it with: rm -rf \(folder.path)")
         }
-    }
-
-    /// This binary's path, so the demo project's agent command can call it back.
-    static func executablePath() -> String {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard count > 0 else { return CommandLine.arguments[0] }
-        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

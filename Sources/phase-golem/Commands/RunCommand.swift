@@ -76,12 +76,13 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let level = try global.level()
+        let environment = ProcessEnvironment.all
         let options = RunOptions(
             root: global.root, configPath: global.config, targets: targets, only: only, cap: cap,
             autoAdvance: autoAdvance ? true : (noAutoAdvance ? false : nil))
         let outcome: Result<RunSummary, any Error>
-        if try useTUI() {
-            outcome = await runWithTUI(options: options, level: level)
+        if try useTUI(environment: environment) {
+            outcome = await runWithTUI(options: options, level: level, environment: environment)
         } else {
             let plumbing = SessionPlumbing(options: options, level: level)
             do {
@@ -117,22 +118,32 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    /// Plain mode unless a terminal is there and nothing asks for plain output.
-    func useTUI() throws -> Bool {
-        let environment = ProcessEnvironment.all
-        if noTUI || environment["PHASE_GOLEM_TUI"] == "0" { return false }
-        let reason = TerminalSupport.unavailableReason(environment: environment, stdinIsTTY: isatty(0) == 1, stdoutIsTTY: isatty(1) == 1)
-        if tui {
-            if let reason { throw CLIError("--tui needs a terminal: \(reason). Run without --tui for the plain log.") }
-            return true
+    /// Plain mode unless a terminal is there and nothing asks for plain output; `--tui` wins
+    /// over `PHASE_GOLEM_TUI=0` and `CI`.
+    func useTUI(environment: [String: String]) throws -> Bool {
+        let flag: Bool? = tui ? true : (noTUI ? false : nil)
+        switch TerminalSupport.choose(flag: flag, environment: environment, stdinIsTTY: isatty(0) == 1, stdoutIsTTY: isatty(1) == 1) {
+        case .tui: return true
+        case .plain: return false
+        case .unavailable(let reason):
+            throw CLIError("--tui needs a terminal: \(reason). Run without --tui for the plain log.")
         }
-        if let ci = environment["CI"], !ci.isEmpty { return false }
-        return reason == nil
+    }
+
+    /// The project's folder name: the last component of the resolved root, so `.` and
+    /// `../acme` both show `acme`.
+    static func projectName(root: String) -> String {
+        var resolved = root
+        if let pointer = realpath(root, nil) {
+            resolved = String(cString: pointer)
+            free(pointer)
+        }
+        return resolved.split(separator: "/").last.map(String.init) ?? resolved
     }
 
     /// The full-screen path: launch screen, live run, summary; the terminal is restored before
     /// anything is printed.
-    func runWithTUI(options: RunOptions, level: LogLevel) async -> Result<RunSummary, any Error> {
+    func runWithTUI(options: RunOptions, level: LogLevel, environment: [String: String]) async -> Result<RunSummary, any Error> {
         let plumbing = SessionPlumbing(options: options, level: level, plain: false)
         let prepared: PreparedRun
         do {
@@ -143,8 +154,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         let session = plumbing.session
         let running = Locked<Task<Result<RunSummary, any Error>, Never>?>(nil)
-        let projectName = options.root == "." ? (ProcessEnvironment.all["PWD"] ?? ".").split(separator: "/").last.map(String.init) ?? "." : options.root
-        let useColor = (ProcessEnvironment.all["NO_COLOR"] ?? "").isEmpty
+        let projectName = Self.projectName(root: options.root)
+        let useColor = (environment["NO_COLOR"] ?? "").isEmpty
         let app = TUIApp(makeInput: { colors, unicode in
             TUIInput(prepared: prepared, projectName: projectName, colors: colors, unicode: unicode)
         }, events: plumbing.uiEvents ?? AsyncStream { $0.finish() }, skipLaunch: yes,
@@ -181,10 +192,9 @@ struct RunCommand: AsyncParsableCommand {
         switch uiResult {
         case .failure(let error):
             return .failure(error)
-        case .success(let outcome):
-            guard let runResult else {
-                return .failure(ExitRequest(status: outcome.exitCode == ExitStatus.quitAtLaunch.rawValue ? .quitAtLaunch : .success))
-            }
+        case .success:
+            // Without a launched run the UI can only have ended at the launch screen.
+            guard let runResult else { return .failure(ExitRequest(status: .quitAtLaunch)) }
             return runResult
         }
     }
