@@ -5,6 +5,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <stdlib.h>
+#include <signal.h>
 #include "CSystemShims.h"
 
 int pg_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
@@ -59,4 +60,10 @@ int pg_is_printable_ascii(const unsigned char *bytes, unsigned long count) {
 
 int pg_mkstemp_cloexec(char *path_template) {
     return mkostemp(path_template, O_CLOEXEC);
+}
+
+int pg_signal_is_ignored(int signal_number) {
+    struct sigaction current;
+    if (sigaction(signal_number, NULL, &current) != 0) return 0;
+    return !(current.sa_flags & SA_SIGINFO) && current.sa_handler == SIG_IGN;
 }

@@ -31,4 +31,7 @@ int pg_is_printable_ascii(const unsigned char *bytes, unsigned long count);
    child spawned by another thread in between cannot inherit a store's temporary file. */
 int pg_mkstemp_cloexec(char *path_template);
 
+/* Whether the signal is ignored now (inherited from `nohup`, or a background job's SIGINT). */
+int pg_signal_is_ignored(int signal_number);
+
 #endif

@@ -1,3 +1,4 @@
+import CSystemShims
 import Dispatch
 #if canImport(Glibc)
 import Glibc
@@ -8,6 +9,8 @@ import Glibc
 public final class SignalMonitor: @unchecked Sendable {
     // The sources are created in init and only cancelled afterwards.
     private let sources: [any DispatchSourceSignal]
+    /// The signals watched: those not already ignored when the run started.
+    private let watched: [Int32]
     private static let queue = DispatchQueue(label: "phase-golem.signals")
 
     /// How close a second Ctrl-C must follow the first to force.
@@ -20,7 +23,10 @@ public final class SignalMonitor: @unchecked Sendable {
                 onSignal: (@Sendable (Int32) -> Void)? = nil) {
         let firstAt = Locked<Double?>(nil)
         var sources: [any DispatchSourceSignal] = []
-        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+        // A signal ignored from the start stays ignored: under `nohup`, closing the terminal
+        // must not stop the run.
+        let watched = [SIGINT, SIGTERM, SIGHUP].filter { pg_signal_is_ignored($0) == 0 }
+        for signalNumber in watched {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: Self.queue)
             source.setEventHandler {
@@ -46,11 +52,12 @@ public final class SignalMonitor: @unchecked Sendable {
             sources.append(source)
         }
         self.sources = sources
+        self.watched = watched
     }
 
-    /// Stops watching and restores the default dispositions.
+    /// Stops watching and restores the default dispositions of the signals it watched.
     public func stop() {
         for source in sources { source.cancel() }
-        for signalNumber in [SIGINT, SIGTERM, SIGHUP] { signal(signalNumber, SIG_DFL) }
+        for signalNumber in watched { signal(signalNumber, SIG_DFL) }
     }
 }
