@@ -94,22 +94,23 @@ public struct CLIAgentRunner: AgentRunner {
             default: (debug, message) = ("[agent] Cancelled — killing process group", Self.cancelledMessage)
             }
             onEvent(.debug(debug))
+            // Everything that names the group by its id happens before the reap: until then the
+            // unreaped leader keeps the id from being handed to another agent.
             ProcessGroupRegistry.killGroup(process.pid, grace: killGrace)
+            registry.unregister(process.pid)
             _ = process.reap()
             pipes.drain(into: collector, for: .seconds(1))
-            registry.unregister(process.pid)
             finish(collector, onEvent: onEvent)
             return .failure(AgentError(message))
         case .exited:
             pipes.drain(into: collector, for: .seconds(2))
+            let shuttingDown = shutdown.isRequested
+            if shuttingDown { ProcessGroupRegistry.killGroup(process.pid, grace: killGrace) }
             registry.unregister(process.pid)
             let status = process.reap()
             onEvent(.debug("[agent] Subprocess exited (\(status.description))"))
             finish(collector, onEvent: onEvent)
-            if shutdown.isRequested {
-                ProcessGroupRegistry.killGroup(process.pid, grace: killGrace)
-                return .failure(AgentError("Shutdown requested"))
-            }
+            if shuttingDown { return .failure(AgentError("Shutdown requested")) }
             return collectResult(at: resultPath, status: status, onEvent: onEvent)
         }
     }
