@@ -122,10 +122,10 @@ struct CLIAgentRunnerTests {
     }
 
     /// Ignored signals and the spawning thread's blocked ones survive exec; phase-golem ignoring
-    /// SIGTERM (as `run` does) must not make agents immune to it. The test process's own
+    /// SIGTERM (started under `nohup`, say) must not make agents immune to it. The test process's
     /// dispositions are shared with the suites running beside it, so they are not changed here:
     /// the agent's are read from `/proc` instead (`RunEdgeTests.sighup` checks an agent of a
-    /// real run, which does ignore SIGTERM).
+    /// real run that was started with signals ignored).
     @Test func agentsGetDefaultSignalDispositions() async throws {
         let harness = try FakeAgentHarness(script: "* * sleep 30\n")
         defer { harness.remove() }
