@@ -213,8 +213,7 @@ struct FuzzTests {
         let real = try String(contentsOfFile: Fixtures.root() + "/task-golem-phase-golem.toml", encoding: .utf8)
         await Self.run("TOML configs", seed: 6, corpus: [example, real]) { bytes in
             let text = String(decoding: bytes, as: UTF8.self)
-            // FUZZ_TRACE=1 (a debugging aid of this test only): each case is written first, so
-            // after an abort in the TOML library /tmp/fuzz-last.toml holds the input that did it.
+            // FUZZ_TRACE (this test's own debugging switch): writes each case first, so an abort leaves its input in /tmp/fuzz-last.toml.
             if ProcessInfo.processInfo.environment["FUZZ_TRACE"] != nil {
                 try? Data(bytes).write(to: URL(fileURLWithPath: "/tmp/fuzz-last.toml"))
             }
