@@ -53,6 +53,16 @@ enum ProcTable {
         }
     }
 
+    /// Live processes whose working directory is `root` or below it (a run, its agents, a CLI
+    /// writer started there).
+    static func liveProcesses(workingIn root: String) -> [Entry] {
+        let resolved = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
+        return entries().filter { entry in
+            guard entry.isLive, let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry.pid)/cwd") else { return false }
+            return cwd == resolved || cwd.hasPrefix(resolved + "/")
+        }
+    }
+
     /// SIGKILLs `survivors` (and their groups) so a failing test leaves nothing running; returns
     /// them as text for the failure message.
     @discardableResult
