@@ -93,12 +93,7 @@ struct KillAnywhereTests {
     }
 
     static func environment(_ root: String) -> [String: String] {
-        [
-            "FAKE_AGENT_SCRIPT": root + "/.git/fake-agent-script",
-            "FAKE_AGENT_LOG": root + "/.git/fake-agent-log",
-            "FAKE_AGENT_ARTIFACT": "1",
-            "FAKE_AGENT_FOLLOWUP": followUpTitle,
-        ]
+        RunHarness.agentEnvironment(root).merging(["FAKE_AGENT_ARTIFACT": "1", "FAKE_AGENT_FOLLOWUP": followUpTitle]) { _, new in new }
     }
 
     /// The same run without a kill: its time bounds the kill moments, its end state is the goal.
