@@ -31,22 +31,32 @@ struct AgentMisbehaviourTests {
     }
 
     /// The item is blocked with exactly `reason`, which the output reports too; one attempt ran.
-    static func expectBlocked(_ root: String, _ result: CLIHarness.Result, reason: String) throws {
-        #expect(result.status == 1, "\(result.stderr)")
-        #expect(try RunHarness.active(root)[id]?.pgStatus == .blocked)
-        #expect(try RunHarness.active(root)[id]?.blockedReason == reason)
-        #expect(result.stderr.contains("[\(id)] Phase failed: \(reason)\n"), "\(result.stderr)")
-        #expect(RunHarness.summaryLines(result.stderr).contains("Items blocked: \(id)"))
-        #expect(RunHarness.agentLog(root) == ["\(id) review 1"])
-        #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
+    /// Returns whether every check passed.
+    @discardableResult
+    static func expectBlocked(_ root: String, _ result: CLIHarness.Result, reason: String) throws -> Bool {
+        let item = try RunHarness.active(root)[id]
+        let checks = [
+            check(result.status == 1, "\(result.stderr)"),
+            check(item?.pgStatus == .blocked, "status \(String(describing: item?.pgStatus))"),
+            check(item?.blockedReason == reason, "reason \(String(describing: item?.blockedReason))"),
+            check(result.stderr.contains("[\(id)] Phase failed: \(reason)\n"), "\(result.stderr)"),
+            check(RunHarness.summaryLines(result.stderr).contains("Items blocked: \(id)"), "\(RunHarness.summaryLines(result.stderr))"),
+            check(RunHarness.agentLog(root) == ["\(id) review 1"], "\(RunHarness.agentLog(root))"),
+            check(try CLIHarness.git(["status", "--porcelain"], in: root) == "", "the tree is not clean"),
+        ]
+        return !checks.contains(false)
     }
 
-    /// Processes of group `pgid` that are alive (not zombies), by `ps`.
-    static func liveMembers(ofGroup pgid: String) throws -> [String] {
-        try ProcessRunner.run("ps", ["-eo", "pgid=,pid=,stat=,args="]).stdoutText.split(separator: "\n").filter { line in
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            return fields.count >= 3 && fields[0] == pgid && !fields[2].hasPrefix("Z")
-        }.map(String.init)
+    /// Records an issue unless `ok`; returns `ok`, so a figure line can depend on it.
+    static func check(_ ok: Bool, _ comment: @autoclosure () -> Comment? = nil, sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+        #expect(ok, comment(), sourceLocation: sourceLocation)
+        return ok
+    }
+
+    /// The live members of process group `group`, SIGKILLed if there are any (a failing test
+    /// leaves nothing running), as text for the failure message.
+    static func survivors(ofGroup group: String) throws -> [String] {
+        ProcTable.kill(ProcTable.liveMembers(ofGroup: try #require(pid_t(group), "process group '\(group)'")))
     }
 
     /// The number after `prefix` in the output.
@@ -60,11 +70,12 @@ struct AgentMisbehaviourTests {
         let root = try Self.project(timeoutMinutes: Self.timeoutMinutes)
         defer { CLIHarness.remove(root) }
         let (result, seconds) = try Self.drive(root, "hang")
-        try Self.expectBlocked(root, result, reason: "Phase review failed after 1 attempts. Last error: Agent timed out after 1.8 seconds")
         let group = try Self.number(after: "fake-agent: hanging in process group ", in: result.stderr)
-        let survivors = try Self.liveMembers(ofGroup: group)
+        let survivors = try Self.survivors(ofGroup: group)
         #expect(survivors.isEmpty, "\(survivors)")
+        let blocked = try Self.expectBlocked(root, result, reason: "Phase review failed after 1 attempts. Last error: Agent timed out after 1.8 seconds")
         #expect(seconds < 10, "took \(seconds) s")
+        guard blocked, survivors.isEmpty, seconds < 10 else { return }
         print("agent-misbehaviour: hang → blocked (timed out at 1.8 s), run took \(String(format: "%.1f", seconds)) s, "
             + "process group \(group): \(survivors.count) survivors")
     }
@@ -75,13 +86,16 @@ struct AgentMisbehaviourTests {
         defer { CLIHarness.remove(root) }
         let marker = "pg-stubborn-\(UUID().uuidString.prefix(8))"
         let (result, seconds) = try Self.drive(root, "forkignore", environment: ["FAKE_AGENT_MARKER": marker])
-        try Self.expectBlocked(root, result, reason: "Phase review failed after 1 attempts. Last error: Agent timed out after 1.8 seconds")
+        // The child was forked (it printed its pid), in the agent's group: the group and the
+        // marker both find a survivor, whether or not it left the group.
+        let group = try Self.number(after: "fake-agent: forking in process group ", in: result.stderr)
         let child = try Self.number(after: "fake-agent: stubborn child ", in: result.stderr)
-        let ps = try ProcessRunner.run("ps", ["-eo", "stat=,pid=,args="]).stdoutText
-        let survivors = ps.split(separator: "\n").filter { $0.contains(marker) && !$0.hasPrefix("Z") }
+        let survivors = try Self.survivors(ofGroup: group) + ProcTable.kill(ProcTable.liveProcesses(marked: marker))
         #expect(survivors.isEmpty, "\(survivors)")
+        let blocked = try Self.expectBlocked(root, result, reason: "Phase review failed after 1 attempts. Last error: Agent timed out after 1.8 seconds")
         // SIGTERM at 1.8 s, then the 5 s grace, then SIGKILL.
         #expect(seconds >= 6.5 && seconds < 15, "took \(seconds) s")
+        guard blocked, survivors.isEmpty, seconds >= 6.5 && seconds < 15 else { return }
         print("agent-misbehaviour: forkignore → blocked (timed out), stubborn child \(child) SIGKILLed after the grace, "
             + "run took \(String(format: "%.1f", seconds)) s, \(survivors.count) survivors")
     }
@@ -92,7 +106,7 @@ struct AgentMisbehaviourTests {
         defer { CLIHarness.remove(root) }
         let (result, _) = try Self.drive(root, "signal KILL")
         let reason = "Phase review failed after 1 attempts. Last error: Agent failed (signal 9): Result file not found: \(Self.resultPath)"
-        try Self.expectBlocked(root, result, reason: reason)
+        guard try Self.expectBlocked(root, result, reason: reason) else { return }
         print("agent-misbehaviour: crash (SIGKILL) → blocked: \(reason)")
     }
 
@@ -106,7 +120,7 @@ struct AgentMisbehaviourTests {
         let (result, _) = try Self.drive(root, "oversize \(limit + 1)")
         let reason = "Phase review failed after 1 attempts. Last error: Agent failed (zero exit): Failed to read result file "
             + "\(Self.resultPath): the file is \(limit + 1) bytes, more than the \(limit)-byte limit"
-        try Self.expectBlocked(root, result, reason: reason)
+        guard try Self.expectBlocked(root, result, reason: reason) else { return }
         print("agent-misbehaviour: result file of \(limit + 1) bytes → blocked unread (limit \(limit))")
     }
 
@@ -117,17 +131,20 @@ struct AgentMisbehaviourTests {
         let root = try Self.project()
         defer { CLIHarness.remove(root) }
         let (result, _) = try Self.drive(root, "hostile")
-        #expect(result.status == 0, "\(result.stderr)")
-        #expect(try RunHarness.archived(root) == [Self.id])
-        #expect(RunHarness.summaryLines(result.stderr) == ["--- Run Summary ---", "Phases executed: 1", "Items completed: \(Self.id)",
-                                                          "Halt reason: AllDoneOrBlocked"])
         let log = try CLIHarness.read(try Self.logFiles(root).first ?? "")
-        #expect(log.range(of: Data([0xFF, 0xFE, 0x20, 0xC0, 0xAF])) != nil)
-        #expect(log.range(of: Data("\u{1B}]52;c;".utf8)) != nil)
         let controls = result.stderr.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || (0x7F...0x9F).contains($0.value) }
-        #expect(controls.isEmpty, "stderr carries control characters: \(controls.map { String($0.value, radix: 16) })")
-        #expect(result.stderr.contains("cursor moved\n"), "\(result.stderr)")
-        #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
+        let checks = [
+            Self.check(result.status == 0, "\(result.stderr)"),
+            Self.check(try RunHarness.archived(root) == [Self.id]),
+            Self.check(RunHarness.summaryLines(result.stderr) == ["--- Run Summary ---", "Phases executed: 1", "Items completed: \(Self.id)",
+                                                                 "Halt reason: AllDoneOrBlocked"], "\(RunHarness.summaryLines(result.stderr))"),
+            Self.check(log.range(of: Data([0xFF, 0xFE, 0x20, 0xC0, 0xAF])) != nil, "the log lost the invalid UTF-8"),
+            Self.check(log.range(of: Data("\u{1B}]52;c;".utf8)) != nil, "the log lost the escape sequence"),
+            Self.check(controls.isEmpty, "stderr carries control characters: \(controls.map { String($0.value, radix: 16) })"),
+            Self.check(result.stderr.contains("cursor moved\n"), "\(result.stderr)"),
+            Self.check(try CLIHarness.git(["status", "--porcelain"], in: root) == "", "the tree is not clean"),
+        ]
+        guard !checks.contains(false) else { return }
         print("agent-misbehaviour: invalid UTF-8 and escape sequences → completed, \(log.count)-byte log with the raw bytes, "
             + "stderr echo free of control characters, summary intact")
     }
@@ -150,18 +167,21 @@ struct AgentMisbehaviourTests {
         let script = root + "/.git/fake-agent-script"
         try CLIHarness.write("\(id) review output \(bytes)\n", to: script)
         let run = try MeasuredRun.run(["run"], in: root, environment: ["FAKE_AGENT_SCRIPT": script])
-        #expect(run.status == 0, "\(run.stderrTail)")
-        #expect(try RunHarness.archived(root) == [id])
-        #expect(run.stderrTail.contains("Items completed: \(id)\n"))
-        #expect(run.stderrBytes >= bytes, "the echo lost output")
         let log = try #require(try logFiles(root).first)
         // Counted by `tr`, not by the debug-built test: a gigabyte byte loop would take minutes.
         let counted = try ProcessRunner.run("sh", ["-c", "tr -cd x < \"$1\" | wc -c", "sh", log]).stdoutText
         let expected = xCount(bytes)
-        #expect(Int(counted.trimmingCharacters(in: .whitespacesAndNewlines)) == expected, "log holds \(counted) x's, expected \(expected)")
         let peakMB = Double(run.peakRSSBytes) / 1_048_576
-        #expect(run.peakRSSBytes > 0, "no memory sample was taken")
-        #expect(peakMB < Double(boundMB), "peak RSS \(peakMB) MB")
+        let checks = [
+            check(run.status == 0, "\(run.stderrTail)"),
+            check(try RunHarness.archived(root) == [id]),
+            check(run.stderrTail.contains("Items completed: \(id)\n"), "\(run.stderrTail)"),
+            check(run.stderrBytes >= bytes, "the echo lost output"),
+            check(Int(counted.trimmingCharacters(in: .whitespacesAndNewlines)) == expected, "log holds \(counted) x's, expected \(expected)"),
+            check(run.peakRSSBytes > 0, "no memory sample was taken"),
+            check(peakMB < Double(boundMB), "peak RSS \(peakMB) MB"),
+        ]
+        guard !checks.contains(false) else { return }
         print("agent-output: \(label) in \(String(format: "%.1f", run.seconds)) s, peak RSS \(String(format: "%.0f", peakMB)) MB "
             + "(bound \(boundMB) MB), log holds all \(expected) x's")
     }

@@ -44,6 +44,21 @@ struct ConcurrentWritersTests {
         var cliAddsDone = 0
         var unblocksDone = 0
         var rawDone = 0
+        /// Set when the test gave up on the run or a writer: the writers stop at their next step.
+        var abandoned = false
+    }
+
+    /// Gives up: the writers stop at their next step (the gate opens so none waits on it), and
+    /// every process working in `root` (the run, its agent, a writer's CLI) is SIGKILLed.
+    static func abandon(root: String, journal: Locked<Journal>, gate: Locked<Bool>) {
+        journal.withLock { $0.abandoned = true }
+        gate.withLock { $0 = true }
+        ProcTable.kill(ProcTable.liveProcesses(workingIn: root))
+    }
+
+    /// Waits for the threads (their semaphores) up to `seconds` each; returns the unfinished ones.
+    static func unfinished(_ threads: [DispatchSemaphore], seconds: Int) -> [DispatchSemaphore] {
+        threads.filter { $0.wait(timeout: .now() + .seconds(seconds)) == .timedOut }
     }
 
     @Test("CLI adds and unblocks and a raw store.md §6 writer, hundreds of times during a run: nothing lost, all committed")
@@ -59,7 +74,9 @@ struct ConcurrentWritersTests {
         seeds += blocked.map { RunHarness.item($0, "Blocked \($0)", status: .blocked) }
         // The gated phase may wait minutes on a loaded machine: the phase timeout must outlast it.
         let root = try RunHarness.project(items: seeds, config: RunHarness.config(timeoutMinutes: 5))
-        defer { CLIHarness.remove(root) }
+        // Kept when the test could not stop everything working in it.
+        var keepRoot = false
+        defer { if !keepRoot { CLIHarness.remove(root) } }
 
         // Every phase takes a moment, and the last one holds the run open on a gate until the
         // writers are nearly done, so their work overlaps the run's own store writes and commits.
@@ -77,16 +94,19 @@ struct ConcurrentWritersTests {
             running.withLock { $0 = false }
             runOutcome.withLock { $0 = outcome }
         }
-        let started = Date()
-        while RunHarness.agentLog(root).isEmpty, running.value, Date().timeIntervalSince(started) < 60 {
-            usleep(20_000)
+        let journal = Locked(Journal())
+        let gateOpen = Locked(false)
+        do {
+            try RunHarness.waitForAgentStart(root, alive: { running.value })
+        } catch {
+            Self.abandon(root: root, journal: journal, gate: gateOpen)
+            keepRoot = !Self.unfinished([runEnded], seconds: 60).isEmpty
+            Issue.record("\(error): \(String(describing: runOutcome.value))")
+            return
         }
-        #expect(running.value, "the run ended before its first phase: \(String(describing: runOutcome.value))")
 
         // Each writer stops at 90% until every one has got there, then the gate opens: the last
         // tenth of each kind races the run's last phase, its final commit and its exit.
-        let journal = Locked(Journal())
-        let gateOpen = Locked(false)
         let writers = [
             Self.thread { Self.cliAdds(plan, root: root, journal: journal, running: running, gate: gateOpen) },
             Self.thread { Self.cliUnblocks(blocked, root: root, journal: journal, running: running, gate: gateOpen) },
@@ -105,8 +125,14 @@ struct ConcurrentWritersTests {
         }
         try CLIHarness.write("open\n", to: gate)
         gateOpen.withLock { $0 = true }
-        for writer in writers { _ = writer.wait(timeout: .now() + 300) }
-        _ = runEnded.wait(timeout: .now() + 300)
+        let stuck = Self.unfinished(writers, seconds: 300) + Self.unfinished([runEnded], seconds: 300)
+        guard stuck.isEmpty else {
+            Self.abandon(root: root, journal: journal, gate: gateOpen)
+            keepRoot = !Self.unfinished(stuck, seconds: 60).isEmpty
+            let kept = keepRoot ? ", but one is still going: \(root) left in place" : ""
+            Issue.record("\(stuck.count) of the writers and the run did not finish within 300 s; stopped them\(kept)")
+            return
+        }
 
         let run = try #require(try runOutcome.value?.get())
         #expect(run.status == 0, "\(run.stderr.suffix(3000))")
@@ -161,7 +187,9 @@ struct ConcurrentWritersTests {
         let root = try RunHarness.project(items: targets.enumerated().map { offset, id in
             RunHarness.item(id, "Target \(offset)", status: .inProgress, phase: "prd", pool: .main, created: offset)
         } + [RunHarness.item("WRK-e0001", "Seed", status: .ready)])
-        defer { CLIHarness.remove(root) }
+        // Kept when the test could not stop everything working in it.
+        var keepRoot = false
+        defer { if !keepRoot { CLIHarness.remove(root) } }
         // Rewrites 5 ms apart keep a `.tmpXXXXXX` in `.task-golem/` much of the time (the fsync
         // dominates) while leaving the lock free often enough for the run, so the run's
         // `git add -A` calls meet such files, sometimes just as they vanish. The writer starts
@@ -175,12 +203,18 @@ struct ConcurrentWritersTests {
             running.withLock { $0 = false }
             runOutcome.withLock { $0 = result }
         }
-        let started = Date()
-        while RunHarness.agentLog(root).isEmpty, running.value, Date().timeIntervalSince(started) < 60 {
-            usleep(5_000)
+        do {
+            try RunHarness.waitForAgentStart(root, alive: { running.value })
+        } catch {
+            ProcTable.kill(ProcTable.liveProcesses(workingIn: root))
+            keepRoot = !Self.unfinished([runEnded], seconds: 60).isEmpty
+            Issue.record("\(error): \(String(describing: runOutcome.value))")
+            return
         }
         let writer = RawStoreWriter(root: root)
-        while running.value {
+        // A run that never ends stops the writer too (then the wait below fails the test).
+        let writerDeadline = Date().addingTimeInterval(600)
+        while running.value, Date() < writerDeadline {
             do {
                 let count = rewrites.value
                 try writer.transaction { lines in try RawStoreWriter.setTitle("churn-\(count)", of: "WRK-e0001", in: &lines) }
@@ -190,7 +224,13 @@ struct ConcurrentWritersTests {
             }
             usleep(5_000)
         }
-        _ = runEnded.wait(timeout: .now() + 120)
+        if !Self.unfinished([runEnded], seconds: 120).isEmpty {
+            ProcTable.kill(ProcTable.liveProcesses(workingIn: root))
+            keepRoot = !Self.unfinished([runEnded], seconds: 60).isEmpty
+            let kept = keepRoot ? ", but it is still going: \(root) left in place" : ""
+            Issue.record("the run did not finish within 120 s of the writer's end; stopped it\(kept)")
+            return
+        }
         let run = try #require(runOutcome.value)
         #expect(run.status == 0, "\(run.stderr.suffix(2000))")
         #expect(failures.value.isEmpty, "\(failures.value.prefix(3))")
@@ -209,6 +249,7 @@ struct ConcurrentWritersTests {
     static func cliAdds(_ plan: Plan, root: String, journal: Locked<Journal>, running: Locked<Bool>, gate: Locked<Bool>) {
         for index in 0..<plan.cliAdds {
             if index == holdPoint(plan.cliAdds) { wait(for: gate) }
+            if journal.value.abandoned { return }
             let title = String(format: "cli-add-%05d", index)
             let before = running.value
             let (outcome, retries) = Self.runRetryingLockTimeouts(["add", title], in: root)
@@ -240,6 +281,7 @@ struct ConcurrentWritersTests {
     static func cliUnblocks(_ ids: [String], root: String, journal: Locked<Journal>, running: Locked<Bool>, gate: Locked<Bool>) {
         for (index, id) in ids.enumerated() {
             if index == holdPoint(ids.count) { wait(for: gate) }
+            if journal.value.abandoned { return }
             let before = running.value
             let (outcome, retries) = Self.runRetryingLockTimeouts(["unblock", id, "--notes", "from the test"], in: root)
             let during = before && running.value
@@ -286,6 +328,7 @@ struct ConcurrentWritersTests {
         var edits = 0
         for step in 0..<operations {
             if step == holdPoint(operations) { wait(for: gate) }
+            if journal.value.abandoned { return }
             let isAdd = step * plan.rawAdds / operations != (step + 1) * plan.rawAdds / operations
             let id = isAdd ? String(format: "RAW-%05x", adds + 1) : editable[edits % editable.count]
             let title = isAdd ? "raw-add-\(adds)" : "raw-edit-\(edits)-\(id)"

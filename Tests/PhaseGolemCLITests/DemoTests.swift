@@ -3,8 +3,27 @@ import Testing
 import PhaseGolemCore
 
 /// `phase-golem demo` end to end in plain mode: a real run on the throw-away project.
-@Suite("demo")
+///
+/// Serialized: a demo without `--dir` makes its project under `/tmp`, and a test that cannot
+/// tell from the output which one is its own removes the ones that appeared while it ran.
+@Suite("demo", .serialized)
 struct DemoTests {
+    /// Runs a demo without `--dir` in `/tmp`; returns the result and the project it created,
+    /// found in the output. When the output does not say, removes the demo projects that
+    /// appeared meanwhile and fails the test.
+    static func runTemporary(_ arguments: [String]) throws -> (CLIHarness.Result, String) {
+        func demoProjects() -> Set<String> {
+            Set(((try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []).filter { $0.hasPrefix("phase-golem-demo-") })
+        }
+        let before = demoProjects()
+        let result = try CLIHarness.run(["demo"] + arguments, in: "/tmp", environment: ["PHASE_GOLEM_DEMO_SPEED": "0"])
+        guard let root = createdPath(result.stderr) else {
+            for name in demoProjects().subtracting(before) { CLIHarness.remove("/tmp/" + name) }
+            throw CLIHarness.HarnessError("the demo did not say where it created its project: \(result.stderr.suffix(2000))")
+        }
+        return (result, root)
+    }
+
     @Test("demo --no-tui --auto-advance: two targets complete, the legal one blocks, exit 0, history committed")
     func plainDemo() throws {
         let parent = try CLIHarness.makeTemporaryDirectory("demo")
@@ -47,9 +66,7 @@ struct DemoTests {
 
     @Test("by default the temporary project is kept, with its history, and the end says where it is")
     func keepsByDefault() throws {
-        let result = try CLIHarness.run(["demo", "--no-tui", "--auto-advance"], in: "/tmp",
-                                        environment: ["PHASE_GOLEM_DEMO_SPEED": "0"])
-        let root = try #require(Self.createdPath(result.stderr))
+        let (result, root) = try Self.runTemporary(["--no-tui", "--auto-advance"])
         defer { CLIHarness.remove(root) }
         #expect(result.status == 0, "\(result.stderr.suffix(2000))")
         #expect(result.stderr.contains("The demo project is in \(root). Look around:"))
@@ -61,9 +78,7 @@ struct DemoTests {
 
     @Test("--no-keep deletes the temporary project at the end, with the same exit code and a message saying so")
     func noKeepTemporary() throws {
-        let result = try CLIHarness.run(["demo", "--no-tui", "--auto-advance", "--no-keep"], in: "/tmp",
-                                        environment: ["PHASE_GOLEM_DEMO_SPEED": "0"])
-        let root = try #require(Self.createdPath(result.stderr))
+        let (result, root) = try Self.runTemporary(["--no-tui", "--auto-advance", "--no-keep"])
         defer { CLIHarness.remove(root) }
         #expect(result.status == 0, "\(result.stderr.suffix(2000))")
         #expect(RunHarness.summaryLines(result.stderr).last == "Halt reason: TargetCompleted")
@@ -71,8 +86,7 @@ struct DemoTests {
         #expect(result.stderr.hasSuffix("The demo project in \(root) was removed (--no-keep).\n"))
         #expect(!result.stderr.contains("Look around"))
         // Halting at the blocked target exits as it does when the project is kept.
-        let halted = try CLIHarness.run(["demo", "--no-tui", "--no-keep"], in: "/tmp", environment: ["PHASE_GOLEM_DEMO_SPEED": "0"])
-        let haltedRoot = try #require(Self.createdPath(halted.stderr))
+        let (halted, haltedRoot) = try Self.runTemporary(["--no-tui", "--no-keep"])
         defer { CLIHarness.remove(haltedRoot) }
         #expect(RunHarness.summaryLines(halted.stderr).last == "Halt reason: TargetBlocked")
         #expect(halted.status == 0)

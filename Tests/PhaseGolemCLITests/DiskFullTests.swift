@@ -51,8 +51,8 @@ struct DiskFullTests {
     static func onFullDisk(_ root: String, _ arguments: [String], script: [String] = []) throws -> Outcome {
         let out = try CLIHarness.makeTemporaryDirectory("pg-diskfull-out")
         defer { CLIHarness.remove(out) }
-        let scriptPath = root + "/.git/fake-agent-script"
-        try CLIHarness.write(script.joined(separator: "\n") + "\n", to: scriptPath)
+        let agent = RunHarness.agentEnvironment(root)
+        try CLIHarness.write(script.joined(separator: "\n") + "\n", to: agent["FAKE_AGENT_SCRIPT"] ?? "")
         let before = try storeFiles(root + "/.task-golem")
         let shell = """
             root=$1 bin=$2 out=$3 free=$4; shift 4
@@ -71,8 +71,7 @@ struct DiskFullTests {
             cp -a "$store/." "$out/after/"
             """
         let namespace = try MountNamespace.run(shell, arguments: [root, CLIHarness.binary, out, String(freeBytes)] + arguments,
-                                               environment: ["FAKE_AGENT_SCRIPT": scriptPath, "FAKE_AGENT_LOG": root + "/.git/fake-agent-log",
-                                                            "FAKE_AGENT_ARTIFACT": "1"])
+                                               environment: agent.merging(["FAKE_AGENT_ARTIFACT": "1"]) { _, new in new })
         guard namespace.status == 0 else {
             throw CLIHarness.HarnessError("the mount namespace script failed (\(namespace.status)): \(namespace.stderr)")
         }

@@ -93,12 +93,7 @@ struct KillAnywhereTests {
     }
 
     static func environment(_ root: String) -> [String: String] {
-        [
-            "FAKE_AGENT_SCRIPT": root + "/.git/fake-agent-script",
-            "FAKE_AGENT_LOG": root + "/.git/fake-agent-log",
-            "FAKE_AGENT_ARTIFACT": "1",
-            "FAKE_AGENT_FOLLOWUP": followUpTitle,
-        ]
+        RunHarness.agentEnvironment(root).merging(["FAKE_AGENT_ARTIFACT": "1", "FAKE_AGENT_FOLLOWUP": followUpTitle]) { _, new in new }
     }
 
     /// The same run without a kill: its time bounds the kill moments, its end state is the goal.
@@ -290,42 +285,5 @@ struct SplitMix64: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
-    }
-}
-
-/// The process table, read from `/proc`.
-enum ProcTable {
-    struct Entry {
-        var pid: pid_t
-        var parent: pid_t
-        var command: String
-        var state: Character
-    }
-
-    static func entries() -> [Entry] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return names.compactMap { name -> Entry? in
-            guard let pid = pid_t(name), let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
-                  let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { return nil }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            guard fields.count > 2, let state = fields[0].first, let parent = pid_t(fields[1]) else { return nil }
-            return Entry(pid: pid, parent: parent, command: String(stat[stat.index(after: open)..<close]), state: state)
-        }
-    }
-
-    static func descendants(of pid: pid_t) -> [Entry] {
-        let all = entries()
-        var found: [Entry] = []
-        var frontier: Set<pid_t> = [pid]
-        while !frontier.isEmpty {
-            let next = all.filter { frontier.contains($0.parent) && $0.state != "Z" }
-            found += next
-            frontier = Set(next.map(\.pid))
-        }
-        return found
-    }
-
-    static func isAlive(_ pid: pid_t) -> Bool {
-        entries().contains { $0.pid == pid && $0.state != "Z" && $0.state != "X" }
     }
 }

@@ -75,9 +75,17 @@ struct RecoveryTests {
         environment["PHASE_GOLEM_ROOT"] = root
         let output = try ProcessRunner.run("sh", ["-c", "setsid sleep 300 </dev/null >/dev/null 2>&1 & echo $!"], environment: environment)
         let pid = try #require(pid_t(output.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)))
-        let deadline = Date().addingTimeInterval(5)
+        let deadline = Date().addingTimeInterval(30)
         while ProcTable.entries().first(where: { $0.pid == pid })?.command != "sleep" && Date() < deadline { usleep(10_000) }
+        try #require(ProcTable.entries().first(where: { $0.pid == pid })?.command == "sleep", "orphan agent \(pid) did not start")
         return pid
+    }
+
+    /// SIGKILLs `pid` if it is still the `sleep` an orphan agent was: a pid freed by the test
+    /// (the run stopped it) may already belong to some other process.
+    static func stopOrphanAgent(_ pid: pid_t) {
+        guard ProcTable.entries().contains(where: { $0.pid == pid && $0.command == "sleep" && $0.state != "Z" }) else { return }
+        kill(pid, SIGKILL)
     }
 
     @Test("agents a killed run left running (their environment names this project) are stopped; other processes are not")
@@ -87,11 +95,11 @@ struct RecoveryTests {
         let pid = try Self.leaveStalePIDFile(in: root)
         let resolvedRoot = try #require(URL(fileURLWithPath: root).resolvingSymlinksInPath().path as String?)
         let ours = try Self.startOrphanAgent(root: resolvedRoot)
+        defer { Self.stopOrphanAgent(ours) }
         let theirs = try Self.startOrphanAgent(root: resolvedRoot + "-other-project")
+        defer { Self.stopOrphanAgent(theirs) }
         let unrelated = try Self.startOrphanAgent()
-        defer {
-            for process in [ours, theirs, unrelated] { kill(process, SIGKILL) }
-        }
+        defer { Self.stopOrphanAgent(unrelated) }
 
         let result = try RunHarness.run(["--target", Self.id], in: root)
 

@@ -103,36 +103,104 @@ struct RunEdgeTests {
         #expect(result.stderr.contains("Error: Agent command (/nonexistent/agent) not found"))
     }
 
-    static func startRun(_ root: String, script: String, marker: String = "pg-signal-\(UUID().uuidString.prefix(8))") throws -> (Process, Pipe) {
-        let scriptPath = root + "/.git/fake-agent-script"
-        try CLIHarness.write(script, to: scriptPath)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLIHarness.binary)
-        process.arguments = ["run"]
-        process.currentDirectoryURL = URL(fileURLWithPath: root)
-        var env = ProcessInfo.processInfo.environment
-        env["FAKE_AGENT_SCRIPT"] = scriptPath
-        env["FAKE_AGENT_LOG"] = root + "/.git/fake-agent-log"
-        env["FAKE_AGENT_MARKER"] = marker
-        process.environment = env
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        while RunHarness.agentLog(root).isEmpty && Date() < deadline { usleep(50_000) }
-        usleep(300_000)
-        return (process, pipe)
+    /// A run in the background, its stderr going to a file (read at any time, never a full pipe).
+    struct BackgroundRun {
+        let process: Process
+        let stderrPath: String
+
+        var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+
+        /// Waits until the run's stderr contains `text`; on timeout or exit, kills the run and throws.
+        func waitFor(_ text: String, timeout: Double = 60) throws {
+            let deadline = Date().addingTimeInterval(timeout)
+            while !stderr.contains(text) {
+                guard process.isRunning, Date() < deadline else {
+                    stop()
+                    throw CLIHarness.HarnessError("no '\(text)' from the run within \(timeout) s: \(stderr.suffix(2000))")
+                }
+                usleep(10_000)
+            }
+        }
+
+        /// SIGKILLs the run and its agent's process group, if still there.
+        func stop() {
+            for child in ProcTable.descendants(of: process.processIdentifier) {
+                // An agent's own group; never the group the run shares with this test process.
+                if child.group != getpgrp() { kill(-child.group, SIGKILL) }
+                kill(child.pid, SIGKILL)
+            }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
     }
 
-    @Test("SIGHUP is a graceful shutdown too (D10)")
+    /// Starts `phase-golem run` and returns once the agent has logged its start. `ignoring`:
+    /// signals the run starts with ignored, as under `nohup` (set by a shell that execs the run).
+    static func startRun(_ root: String, script: String, marker: String = "pg-signal-\(UUID().uuidString.prefix(8))",
+                         ignoring: [String] = []) throws -> BackgroundRun {
+        let agent = RunHarness.agentEnvironment(root)
+        try CLIHarness.write(script, to: agent["FAKE_AGENT_SCRIPT"] ?? "")
+        let process = Process()
+        if ignoring.isEmpty {
+            process.executableURL = URL(fileURLWithPath: CLIHarness.binary)
+            process.arguments = ["run"]
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "trap '' \(ignoring.joined(separator: " ")); exec \"$0\" run", CLIHarness.binary]
+        }
+        process.currentDirectoryURL = URL(fileURLWithPath: root)
+        var env = ProcessInfo.processInfo.environment.merging(agent) { _, new in new }
+        env["FAKE_AGENT_MARKER"] = marker
+        process.environment = env
+        let stderrPath = root + "/.git/run-stderr"
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        let stderr = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
+        defer { try? stderr.close() }
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let run = BackgroundRun(process: process, stderrPath: stderrPath)
+        do {
+            try RunHarness.waitForAgentStart(root, alive: { process.isRunning })
+        } catch {
+            run.stop()
+            throw error
+        }
+        return run
+    }
+
+    /// `SigBlk` and `SigIgn` of `/proc/PID/status`: bit N-1 is signal N.
+    static func signalMasks(of pid: pid_t) throws -> (blocked: UInt64, ignored: UInt64) {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        func mask(_ name: String) throws -> UInt64 {
+            let line = try #require(status.split(separator: "\n").first { $0.hasPrefix(name + ":") }, "no \(name) in /proc/\(pid)/status")
+            return try #require(UInt64(line.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces), radix: 16), "\(line)")
+        }
+        return (try mask("SigBlk"), try mask("SigIgn"))
+    }
+
+    /// Also: a run started with signals ignored (under `nohup`, or a shell's `trap ''`) does not
+    /// pass them on: ignored signals survive exec, and an agent ignoring SIGTERM would make
+    /// every graceful stop wait out the grace and SIGKILL it. Nor does it inherit a blocked mask.
+    @Test("SIGHUP is a graceful shutdown too (D10); the agent does not inherit the run's ignored signals")
     func sighup() throws {
         let root = try Self.oneItem()
         defer { CLIHarness.remove(root) }
-        let (process, pipe) = try Self.startRun(root, script: "\(Self.id) review sleep 30\n")
-        kill(process.processIdentifier, SIGHUP)
-        process.waitUntilExit()
-        let stderr = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let run = try Self.startRun(root, script: "\(Self.id) review sleep 30\n", ignoring: ["QUIT", "USR1", "TERM"])
+        defer { run.stop() }
+        func bit(_ signal: Int32) -> UInt64 { 1 << UInt64(signal - 1) }
+        let agent = try #require(ProcTable.descendants(of: run.process.processIdentifier).first { $0.command == "claude" }, "no agent process")
+        let runIgnores = try Self.signalMasks(of: run.process.processIdentifier).ignored
+        #expect(runIgnores & bit(SIGQUIT) != 0 && runIgnores & bit(SIGUSR1) != 0,
+                "the run does not ignore SIGQUIT and SIGUSR1 (\(String(runIgnores, radix: 16))): nothing to inherit")
+        let masks = try Self.signalMasks(of: agent.pid)
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGPIPE] {
+            #expect(masks.ignored & bit(signal) == 0, "the agent ignores signal \(signal)")
+        }
+        #expect(masks.blocked == 0, "the agent starts with signals blocked: \(String(masks.blocked, radix: 16))")
+        kill(run.process.processIdentifier, SIGHUP)
+        run.process.waitUntilExit()
+        let stderr = run.stderr
         #expect(stderr.contains("Received SIGHUP"))
         #expect(RunHarness.summaryLines(stderr).last == "Halt reason: ShutdownRequested")
         #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
@@ -143,21 +211,26 @@ struct RunEdgeTests {
         let root = try Self.oneItem()
         defer { CLIHarness.remove(root) }
         let marker = "pg-double-\(UUID().uuidString.prefix(8))"
-        let (process, pipe) = try Self.startRun(root, script: "\(Self.id) review forkignore\n", marker: marker)
+        let run = try Self.startRun(root, script: "\(Self.id) review forkignore\n", marker: marker)
+        defer { run.stop() }
+        // The child has set its SIGTERM trap when it prints this.
+        try run.waitFor("fake-agent: stubborn child ")
+        let group = try #require(run.stderr.components(separatedBy: "fake-agent: forking in process group ").dropFirst().first
+            .flatMap { pid_t(String($0.prefix { $0.isNumber })) }, "no process group line")
         let start = Date()
-        kill(process.processIdentifier, SIGINT)
-        usleep(300_000)
-        kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
+        kill(run.process.processIdentifier, SIGINT)
+        // The second interrupt must come after the first was taken as a graceful stop.
+        try run.waitFor("Received SIGINT: shutting down gracefully", timeout: 30)
+        kill(run.process.processIdentifier, SIGINT)
+        run.process.waitUntilExit()
         let elapsed = Date().timeIntervalSince(start)
-        let stderr = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = run.stderr
         #expect(stderr.contains("Second interrupt: killing agent processes now."))
         // Without the second interrupt the stubborn child would hold the run for the 5 s grace period.
         #expect(elapsed < 4, "took \(elapsed) s")
         #expect(RunHarness.summaryLines(stderr).last == "Halt reason: ShutdownRequested")
         #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
-        let ps = try ProcessRunner.run("ps", ["-eo", "stat,args"])
-        let survivors = ps.stdoutText.split(separator: "\n").filter { $0.contains(marker) && !$0.hasPrefix("Z") }
+        let survivors = ProcTable.kill(ProcTable.liveMembers(ofGroup: group)) + ProcTable.kill(ProcTable.liveProcesses(marked: marker))
         #expect(survivors.isEmpty, "\(survivors)")
     }
 

@@ -71,14 +71,27 @@ enum RunHarness {
         return root
     }
 
+    /// The fake agent's script (`.git/fake-agent-script`) and log (`.git/fake-agent-log`) of `root`.
+    static func agentEnvironment(_ root: String) -> [String: String] {
+        ["FAKE_AGENT_SCRIPT": root + "/.git/fake-agent-script", "FAKE_AGENT_LOG": root + "/.git/fake-agent-log"]
+    }
+
     /// Runs `phase-golem run …` with the fake agent driven by `script` lines.
     static func run(_ arguments: [String], in root: String, script: [String] = [], environment: [String: String] = [:]) throws -> CLIHarness.Result {
-        let scriptPath = root + "/.git/fake-agent-script"
-        try CLIHarness.write(script.joined(separator: "\n") + "\n", to: scriptPath)
-        var env = environment
-        env["FAKE_AGENT_SCRIPT"] = scriptPath
-        env["FAKE_AGENT_LOG"] = root + "/.git/fake-agent-log"
-        return try CLIHarness.run(["run"] + arguments, in: root, environment: env)
+        let agent = agentEnvironment(root)
+        try CLIHarness.write(script.joined(separator: "\n") + "\n", to: agent["FAKE_AGENT_SCRIPT"] ?? "")
+        return try CLIHarness.run(["run"] + arguments, in: root, environment: environment.merging(agent) { _, new in new })
+    }
+
+    /// Waits until the fake agent has logged its first start; throws after `timeout` seconds, or
+    /// as soon as `alive` says the run it waits for has ended.
+    static func waitForAgentStart(_ root: String, timeout: Double = 60, alive: () -> Bool = { true }) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while agentLog(root).isEmpty {
+            guard alive() else { throw CLIHarness.HarnessError("the run ended before the agent started") }
+            guard Date() < deadline else { throw CLIHarness.HarnessError("no agent started within \(timeout) s") }
+            usleep(20_000)
+        }
     }
 
     /// What the fake agent ran, as `ITEM PHASE ATTEMPT` lines.

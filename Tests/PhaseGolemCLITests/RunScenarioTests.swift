@@ -3,7 +3,8 @@ import Testing
 import PhaseGolemCore
 
 /// The run loop end to end: pipelines, triage, breaker, filters, follow-ups, merges, staleness,
-/// timeouts and git history, through the real binary and the scripted fake agent.
+/// and git history, through the real binary and the scripted fake agent (timeouts and other
+/// agent misbehaviour: `AgentMisbehaviourTests`).
 @Suite("run: scenarios", .serialized)
 struct RunScenarioTests {
     @Test("a New item is triaged (small, low risk), promoted and walked through every main phase")
@@ -160,23 +161,6 @@ struct RunScenarioTests {
         #expect(result.status == 1)
     }
 
-    @Test("a hanging agent is killed at the timeout with its whole process group; the item is blocked")
-    func timeout() throws {
-        let id = "WRK-00001"
-        let root = try RunHarness.project(items: [RunHarness.item(id, status: .inProgress, phase: "review", pool: .main)],
-                                          config: RunHarness.config(timeoutMinutes: 0.02))
-        defer { CLIHarness.remove(root) }
-        let start = Date()
-        let result = try RunHarness.run([], in: root, script: ["\(id) review forkignore"], environment: ["FAKE_AGENT_MARKER": "pg-timeout-\(id)"])
-        #expect(Date().timeIntervalSince(start) < 30)
-        let item = try #require(try RunHarness.active(root)[id])
-        #expect(item.pgStatus == .blocked)
-        #expect(item.blockedReason == "Phase review failed after 1 attempts. Last error: Agent timed out after 1.2 seconds")
-        let ps = try ProcessRunner.run("ps", ["-eo", "args"])
-        #expect(!ps.stdoutText.contains("pg-timeout-\(id)"))
-        #expect(result.status == 1)
-    }
-
     @Test("agent output is saved in full under .phase-golem/logs and echoed in plain mode")
     func outputCapture() throws {
         let id = "WRK-00001"
@@ -196,13 +180,14 @@ struct RunScenarioTests {
         let id = "WRK-00001"
         let root = try RunHarness.project(items: [RunHarness.item(id, status: .inProgress, phase: "review", pool: .main)])
         defer { CLIHarness.remove(root) }
-        let (process, errPipe) = try RunEdgeTests.startRun(root, script: "\(id) review sleep 30\n")
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        let stderr = String(decoding: errPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let run = try RunEdgeTests.startRun(root, script: "\(id) review sleep 30\n")
+        defer { run.stop() }
+        kill(run.process.processIdentifier, SIGTERM)
+        run.process.waitUntilExit()
+        let stderr = run.stderr
         #expect(stderr.contains("Received SIGTERM"))
         #expect(RunHarness.summaryLines(stderr).last == "Halt reason: ShutdownRequested")
-        #expect(process.terminationStatus == 0)
+        #expect(run.process.terminationStatus == 0)
         #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
         #expect(try RunHarness.active(root)[id]?.pgStatus == .inProgress)
     }

@@ -15,9 +15,8 @@ struct TUIEndToEndTests {
             RunHarness.item(a, "First target", status: .inProgress, phase: "review", pool: .main, created: 1),
             RunHarness.item(b, "Second target", status: .inProgress, phase: "review", pool: .main, created: 2),
         ])
-        let script = root + "/.git/fake-agent-script"
-        try CLIHarness.write("\(a) review block Needs a product decision\n* * sleep 1\n", to: script)
-        return (root, ["FAKE_AGENT_SCRIPT": script, "FAKE_AGENT_LOG": root + "/.git/fake-agent-log"])
+        try CLIHarness.write("\(a) review block Needs a product decision\n* * sleep 1\n", to: RunHarness.agentEnvironment(root)["FAKE_AGENT_SCRIPT"] ?? "")
+        return (root, RunHarness.agentEnvironment(root))
     }
 
     @Test("toggling auto-advance with `a` on the launch screen changes the run: the second target completes, exit 0")
@@ -82,8 +81,7 @@ struct TUIEndToEndTests {
         let tmux = try Tmux.start(root: root, arguments: ["--target", Self.a, "--yes"], environment: env)
         defer { tmux.kill() }
         try tmux.waitFor("Log · all output")
-        let deadline = Date().addingTimeInterval(10)
-        while RunHarness.agentLog(root).isEmpty && Date() < deadline { usleep(50_000) }
+        try RunHarness.waitForAgentStart(root)
         try tmux.send("C-c")
         try tmux.waitFor("Stop the run?")
         try tmux.send("y")
@@ -102,8 +100,7 @@ struct TUIEndToEndTests {
         let tmux = try Tmux.start(root: root, arguments: ["--target", Self.a, "--yes"], environment: env)
         defer { tmux.kill() }
         try tmux.waitFor("Log · all output")
-        let deadline = Date().addingTimeInterval(10)
-        while RunHarness.agentLog(root).isEmpty && Date() < deadline { usleep(50_000) }
+        try RunHarness.waitForAgentStart(root)
         let pid = try #require(try tmux.programPID())
         kill(pid, signal)
         #expect(try tmux.exitCode() == 0)
@@ -117,12 +114,16 @@ struct TUIEndToEndTests {
         let (root, env) = try Self.project()
         defer { CLIHarness.remove(root) }
         let tmux = try Tmux.start(root: root, arguments: ["--target", Self.a], environment: env)
+        // Killing the session is the test; this is for the ways out before it (idempotent).
+        defer { tmux.kill() }
         try tmux.waitFor("Enter launch")
         let pid = try #require(try tmux.programPID())
         tmux.kill()
         let deadline = Date().addingTimeInterval(10)
         while kill(pid, 0) == 0 && Date() < deadline { usleep(50_000) }
-        #expect(kill(pid, 0) != 0, "phase-golem \(pid) still running after its terminal closed")
+        let survived = kill(pid, 0) == 0
+        if survived { kill(pid, SIGKILL) }
+        #expect(!survived, "phase-golem \(pid) still running after its terminal closed")
         #expect(!RuntimeLock.isHeldByAnotherProcess(root: root))
     }
 
@@ -132,14 +133,17 @@ struct TUIEndToEndTests {
         defer { CLIHarness.remove(root) }
         try CLIHarness.write("* * sleep 30\n", to: env["FAKE_AGENT_SCRIPT"] ?? "")
         let tmux = try Tmux.start(root: root, arguments: ["--target", Self.a, "--yes"], environment: env)
+        // Killing the session is the test; this is for the ways out before it (idempotent).
+        defer { tmux.kill() }
         try tmux.waitFor("Log · all output")
-        let started = Date().addingTimeInterval(10)
-        while RunHarness.agentLog(root).isEmpty && Date() < started { usleep(50_000) }
+        try RunHarness.waitForAgentStart(root)
         let pid = try #require(try tmux.programPID())
         tmux.kill()
         let deadline = Date().addingTimeInterval(15)
         while kill(pid, 0) == 0 && Date() < deadline { usleep(50_000) }
-        #expect(kill(pid, 0) != 0)
+        let survived = kill(pid, 0) == 0
+        if survived { kill(pid, SIGKILL) }
+        #expect(!survived, "phase-golem \(pid) still running after its terminal closed")
         #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
     }
 

@@ -34,10 +34,10 @@ struct UnsafeIDTests {
         let root = try RunHarness.project(items: [RunHarness.item("../../escaped", "Hostile id", status: .new)])
         defer { CLIHarness.remove(root) }
         let outside = URL(fileURLWithPath: root).deletingLastPathComponent().appendingPathComponent("escaped").path
-        let scriptPath = root + "/.git/fake-agent-script"
-        try CLIHarness.write("* triage triage small\n", to: scriptPath)
+        let agent = RunHarness.agentEnvironment(root)
+        try CLIHarness.write("* triage triage small\n", to: agent["FAKE_AGENT_SCRIPT"] ?? "")
 
-        let result = try CLIHarness.run(["triage"], in: root, environment: ["FAKE_AGENT_SCRIPT": scriptPath, "FAKE_AGENT_LOG": root + "/.git/fake-agent-log"])
+        let result = try CLIHarness.run(["triage"], in: root, environment: agent)
 
         #expect(result.stderr.contains("Item id \"../../escaped\" cannot be used in a file name"), "\(result.stderr)")
         #expect(RunHarness.agentLog(root).isEmpty)

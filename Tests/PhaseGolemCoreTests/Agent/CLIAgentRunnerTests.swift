@@ -106,11 +106,12 @@ struct CLIAgentRunnerTests {
     @Test func timeoutKillsTheWholeProcessGroup() async throws {
         let harness = try FakeAgentHarness(script: "* * forkignore\n")
         defer { harness.remove() }
-        let (result, events) = await harness.run(harness.request(timeout: 0.5))
-        #expect(FakeAgentHarness.errorText(result) == "Agent timed out after 0.5 seconds")
-        let spawned = try #require(events.time(ofDebug: "[agent] Waiting (timeout=0.5s)..."))
-        let timedOut = try #require(events.time(ofDebug: "[agent] TIMEOUT after 0.5s — killing process group"))
-        #expect(timedOut - spawned >= .milliseconds(490) && timedOut - spawned < .seconds(2))
+        // 2 s: time for a loaded machine to start the agent and its stubborn child before the kill.
+        let (result, events) = await harness.run(harness.request(timeout: 2))
+        #expect(FakeAgentHarness.errorText(result) == "Agent timed out after 2 seconds")
+        let spawned = try #require(events.time(ofDebug: "[agent] Waiting (timeout=2s)..."))
+        let timedOut = try #require(events.time(ofDebug: "[agent] TIMEOUT after 2s — killing process group"))
+        #expect(timedOut - spawned >= .milliseconds(1990) && timedOut - spawned < .seconds(5))
         let pgid = try #require(events.spawnedPID)
         let stubborn = try #require(events.lines.first { $0.text.hasPrefix("fake-agent: stubborn child ") })
         let stubbornPID = try #require(pid_t(stubborn.text.dropFirst("fake-agent: stubborn child ".count)))
@@ -120,15 +121,24 @@ struct CLIAgentRunnerTests {
         #expect(harness.registry.registered.isEmpty)
     }
 
-    /// Ignored signals survive exec; phase-golem ignoring SIGTERM must not make agents immune to it.
+    /// Ignored signals and the spawning thread's blocked ones survive exec; phase-golem ignoring
+    /// SIGTERM (started under `nohup`, say) must not make agents immune to it. The test process's
+    /// dispositions are shared with the suites running beside it, so they are not changed here:
+    /// the agent's are read from `/proc` instead (`RunEdgeTests.sighup` checks an agent of a
+    /// real run that was started with signals ignored).
     @Test func agentsGetDefaultSignalDispositions() async throws {
         let harness = try FakeAgentHarness(script: "* * sleep 30\n")
         defer { harness.remove() }
-        let previous = signal(SIGTERM, SIG_IGN)
-        defer { signal(SIGTERM, previous) }
+        let recorder = EventRecorder()
         let runner = harness.runner()
-        let task = Task { await runner.run(harness.request(), onEvent: { _ in }) }
+        let task = Task { await runner.run(harness.request(), onEvent: recorder.callback) }
         try await waitUntil { !harness.registry.registered.isEmpty }
+        let pid = try #require(recorder.spawnedPID)
+        let masks = try Self.signalMasks(of: pid)
+        #expect(masks.blocked == 0, "the agent starts with signals blocked: \(String(masks.blocked, radix: 16))")
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE] {
+            #expect(masks.ignored & (1 << UInt64(signal - 1)) == 0, "the agent ignores signal \(signal)")
+        }
         // Long enough for SIGTERM to work, short enough not to slow the suite if it does not.
         harness.registry.killAll(grace: .seconds(1))
         // Died of SIGTERM (15), not of the SIGKILL (9) that follows the grace period.
@@ -148,7 +158,7 @@ struct CLIAgentRunnerTests {
         let result = await task.value
         #expect(FakeAgentHarness.errorText(result) == CLIAgentRunner.cancelledMessage)
         let noticed = try #require(recorder.time(ofDebug: "[agent] Cancelled — killing process group"))
-        #expect(noticed - cancelled < .seconds(1))
+        #expect(noticed - cancelled < .seconds(5))
         let pgid = try #require(recorder.spawnedPID)
         #expect(try FakeAgentHarness.liveMembers(ofGroup: pgid).isEmpty)
         #expect(harness.registry.registered.isEmpty)
@@ -300,6 +310,16 @@ struct CLIAgentRunnerTests {
     }
 
     /// Polls `condition` every 10 ms; the generous limit is for a busy machine, not the expected case.
+    /// `SigBlk` and `SigIgn` of `/proc/PID/status`: bit N-1 is signal N.
+    static func signalMasks(of pid: pid_t) throws -> (blocked: UInt64, ignored: UInt64) {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        func mask(_ name: String) throws -> UInt64 {
+            let line = try #require(status.split(separator: "\n").first { $0.hasPrefix(name + ":") }, "no \(name) in /proc/\(pid)/status")
+            return try #require(UInt64(line.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces), radix: 16), "\(line)")
+        }
+        return (try mask("SigBlk"), try mask("SigIgn"))
+    }
+
     func waitUntil(_ condition: () -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
         while !condition() {

@@ -51,67 +51,92 @@ struct FuzzTests {
     /// Yields now and then: these loops are long and CPU-bound, and on a 2-core machine they
     /// would otherwise hold Swift's cooperative threads away from the suites running beside them.
     ///
-    /// `body` says whether the input was accepted (anything else it checked was a clear
-    /// rejection); the figure line counts both.
-    static func run(_ label: String, seed: UInt64, corpus: [String], _ body: ([UInt8]) -> Bool) async {
+    /// `body` says whether the input was accepted, rejected with a clear error, or failed a
+    /// check (which it has recorded as an issue); the figure line counts the first two and is
+    /// printed only when no case failed.
+    static func run(_ label: String, seed: UInt64, corpus: [String], _ body: ([UInt8]) -> Verdict) async {
         var rng = SplitMix(state: seed)
         let seeds = corpus.map { Array($0.utf8) }
         var accepted = 0
+        var bad = 0
         let start = ContinuousClock.now
         for index in 0..<cases {
-            if body(mutate(seeds.randomElement(using: &rng) ?? [], &rng)) { accepted += 1 }
+            switch body(mutate(seeds.randomElement(using: &rng) ?? [], &rng)) {
+            case .accepted: accepted += 1
+            case .rejected: break
+            case .bad: bad += 1
+            }
             if index % 200 == 0 { await Task.yield() }
         }
+        guard bad == 0 else { return }
         let seconds = Double((ContinuousClock.now - start).components.seconds)
             + Double((ContinuousClock.now - start).components.attoseconds) / 1e18
         print("fuzz \(label): \(cases) mutated cases (seed \(seed)) in \(String(format: "%.1f", seconds)) s: "
             + "\(accepted) accepted, \(cases - accepted) rejected with a clear error, no crash or hang")
     }
 
-    static var storeLines: [String] {
-        let fixture = ((try? Fixtures.root()) ?? "") + "/phase-golem-store/.task-golem/tasks.jsonl"
-        let text = (try? String(contentsOfFile: fixture, encoding: .utf8)) ?? ""
-        return text.split(separator: "\n").map(String.init)
+    /// What one fuzz case came to.
+    enum Verdict {
+        case accepted, rejected
+        /// A check failed; the issue is recorded.
+        case bad
+    }
+
+    /// Records an issue unless `ok`, and returns `ok`, so a body can tell `run` a case failed.
+    static func check(_ ok: Bool, _ comment: @autoclosure () -> Comment? = nil, sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+        #expect(ok, comment(), sourceLocation: sourceLocation)
+        return ok
+    }
+
+    /// The fixture store's lines; a missing or empty fixture fails the test instead of fuzzing nothing.
+    static func storeCorpus() throws -> [String] {
+        let fixture = try Fixtures.root() + "/phase-golem-store/.task-golem/tasks.jsonl"
+        let lines = try String(contentsOfFile: fixture, encoding: .utf8).split(separator: "\n").map(String.init)
+        try #require(!lines.isEmpty, "\(fixture) has no lines")
+        return lines
     }
 
     @Test("store lines: parsed or rejected as malformed / invalid extension")
-    func storeLines() async {
-        await Self.run("store lines", seed: 1, corpus: Self.storeLines) { bytes in
+    func storeLines() async throws {
+        await Self.run("store lines", seed: 1, corpus: try Self.storeCorpus()) { bytes in
+            let item: StoreItem
             do throws(ItemLineError) {
-                let item = try StoreItem.parse(line: bytes[...])
-                // Whatever was accepted must serialize to something that parses back the same.
-                // (canonical form is a fixed point: serializing the re-read item changes nothing)
-                let line = item.canonicalLine(dialect: .v02)
-                let again = try StoreItem.parse(line: line)
-                #expect(again.canonicalLine(dialect: .v02) == line)
-                return true
+                item = try StoreItem.parse(line: bytes[...])
             } catch {
                 switch error {
-                case .malformed(let message), .invalidExtension(let message): #expect(!message.isEmpty)
+                case .malformed(let message), .invalidExtension(let message): return Self.check(!message.isEmpty) ? .rejected : .bad
                 }
-                return false
+            }
+            // Whatever was accepted must serialize to something that parses back the same.
+            // (canonical form is a fixed point: serializing the re-read item changes nothing)
+            let line = item.canonicalLine(dialect: .v02)
+            do throws(ItemLineError) {
+                let again = try StoreItem.parse(line: line)
+                return Self.check(again.canonicalLine(dialect: .v02) == line) ? .accepted : .bad
+            } catch {
+                Issue.record("an accepted item's canonical line does not parse: \(error): \(line)")
+                return .bad
             }
         }
     }
 
     @Test("whole store files: strict parse fails with a located error, lenient parse never throws on item lines")
-    func storeFiles() async {
-        let corpus = [Self.storeLines.joined(separator: "\n") + "\n"]
+    func storeFiles() async throws {
+        let corpus = [try Self.storeCorpus().joined(separator: "\n") + "\n"]
         await Self.run("store files", seed: 2, corpus: corpus) { bytes in
-            var accepted = true
+            var verdict = Verdict.accepted
             do throws(StoreError) {
                 _ = try StoreFileFormat.parse(bytes, path: "tasks.jsonl", strict: true)
             } catch {
-                #expect(error.description.contains("tasks.jsonl"))
-                accepted = false
+                verdict = Self.check(error.description.contains("tasks.jsonl")) ? .rejected : .bad
             }
             do throws(StoreError) {
                 _ = try StoreFileFormat.parse(bytes, path: "archive.jsonl", strict: false)
             } catch {
                 // Only the header can fail a lenient read.
-                #expect(error.description.contains("line 1") || error.description.contains("schema"))
+                if !Self.check(error.description.contains("line 1") || error.description.contains("schema")) { verdict = .bad }
             }
-            return accepted
+            return verdict
         }
     }
 
@@ -124,10 +149,9 @@ struct FuzzTests {
         await Self.run("result files", seed: 3, corpus: corpus) { bytes in
             do throws(AgentError) {
                 _ = try PhaseResult.parse(bytes: bytes, path: "r.json")
-                return true
+                return .accepted
             } catch {
-                #expect(error.description.hasPrefix("Failed to parse result JSON from r.json"))
-                return false
+                return Self.check(error.description.hasPrefix("Failed to parse result JSON from r.json")) ? .rejected : .bad
             }
         }
     }
@@ -139,10 +163,9 @@ struct FuzzTests {
             let text = String(decoding: bytes, as: UTF8.self)
             do throws(ItemFilter.ParseError) {
                 _ = try ItemFilter.parse([text])
-                return true
+                return .accepted
             } catch {
-                #expect(!error.description.isEmpty)
-                return false
+                return Self.check(!error.description.isEmpty) ? .rejected : .bad
             }
         }
     }
@@ -154,12 +177,11 @@ struct FuzzTests {
             let text = String(decoding: bytes, as: UTF8.self)
             let errors = TargetValidation.validate([text], activeIDs: [text])
             guard errors.isEmpty else {
-                #expect(errors.allSatisfy { !$0.isEmpty && !$0.contains("\n") })
-                return false
+                return Self.check(errors.allSatisfy { !$0.isEmpty && !$0.contains("\n") }) ? .rejected : .bad
             }
-            #expect(!text.contains("/") && !text.contains("..") && !text.contains(" "))
-            #expect(text.unicodeScalars.allSatisfy { $0.isASCIIAlphanumeric || $0 == "-" })
-            return true
+            let plain = Self.check(!text.contains("/") && !text.contains("..") && !text.contains(" "))
+            let safe = Self.check(text.unicodeScalars.allSatisfy { $0.isASCIIAlphanumeric || $0 == "-" })
+            return plain && safe ? .accepted : .bad
         }
     }
 
@@ -191,15 +213,15 @@ struct FuzzTests {
         let real = try String(contentsOfFile: Fixtures.root() + "/task-golem-phase-golem.toml", encoding: .utf8)
         await Self.run("TOML configs", seed: 6, corpus: [example, real]) { bytes in
             let text = String(decoding: bytes, as: UTF8.self)
+            // FUZZ_TRACE (this test's own debugging switch): writes each case first, so an abort leaves its input in /tmp/fuzz-last.toml.
             if ProcessInfo.processInfo.environment["FUZZ_TRACE"] != nil {
                 try? Data(bytes).write(to: URL(fileURLWithPath: "/tmp/fuzz-last.toml"))
             }
             do throws(ConfigError) {
                 _ = try ConfigLoader.parse(text, path: "fuzz.toml")
-                return true
+                return .accepted
             } catch {
-                #expect(error.description.contains("fuzz.toml") || error.description.hasPrefix("Config validation failed"))
-                return false
+                return Self.check(error.description.contains("fuzz.toml") || error.description.hasPrefix("Config validation failed")) ? .rejected : .bad
             }
         }
     }

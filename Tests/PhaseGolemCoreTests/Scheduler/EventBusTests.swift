@@ -29,9 +29,14 @@ struct EventBusTests {
             }
         }
         // Nobody reads yet: the third batch brings the backlog to 150 and its publish waits.
-        let deadline = Date().addingTimeInterval(5)
-        while published.value < 2 && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
-        try await Task.sleep(for: .milliseconds(200))
+        // Waited for by its effect, with a deadline only a wedged machine reaches.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while bus.pendingAgentLines != [150] && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(bus.pendingAgentLines == [150])
+        #expect(published.value == 2)
+        // And it stays held: no fourth batch, no third publish returning.
+        let held = ContinuousClock.now + .milliseconds(300)
+        while ContinuousClock.now < held && published.value == 2 { try await Task.sleep(for: .milliseconds(10)) }
         #expect(published.value == 2)
         #expect(bus.pendingAgentLines == [150])
 

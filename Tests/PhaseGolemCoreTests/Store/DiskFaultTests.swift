@@ -111,22 +111,31 @@ struct DiskFaultTests {
         let needed = archiveGrowth + (try probe.read(probe.activePath).count)
         var failures = 0
         var budgets = 0
+        var problems = 0
         for code in [ENOSPC, EIO] {
             for budget in stride(from: 0, to: needed, by: 97) {
                 let outcome = Self.transaction(scratch, bytesFree: budget, errno: code, Self.archiveAndModify)
                 budgets += 1
                 failures += outcome.failedWrites
                 let message = outcome.error?.description ?? "no error"
-                #expect(message.contains(String(cString: strerror(code))), "budget \(budget): \(message)")
-                #expect(try Self.snapshot(scratch) == before, "budget \(budget), errno \(code)")
+                let named = message.contains(String(cString: strerror(code)))
+                let intact = try Self.snapshot(scratch) == before
+                if !named || !intact { problems += 1 }
+                #expect(named, "budget \(budget): \(message)")
+                #expect(intact, "budget \(budget), errno \(code)")
             }
         }
         // One byte short still fails; exactly enough succeeds.
-        #expect(Self.transaction(scratch, bytesFree: needed - 1, Self.archiveAndModify).error != nil)
-        #expect(try Self.snapshot(scratch) == before)
-        #expect(Self.transaction(scratch, bytesFree: needed, Self.archiveAndModify).error == nil)
-        #expect(try scratch.read(scratch.activePath) == probe.read(probe.activePath))
+        let shortFails = Self.transaction(scratch, bytesFree: needed - 1, Self.archiveAndModify).error != nil
+        let shortIntact = try Self.snapshot(scratch) == before
+        let enoughSucceeds = Self.transaction(scratch, bytesFree: needed, Self.archiveAndModify).error == nil
+        let enoughWritten = try scratch.read(scratch.activePath) == probe.read(probe.activePath)
+        #expect(shortFails)
+        #expect(shortIntact)
+        #expect(enoughSucceeds)
+        #expect(enoughWritten)
         #expect(failures >= budgets)
+        guard problems == 0, shortFails, shortIntact, enoughSucceeds, enoughWritten, failures >= budgets else { return }
         print("disk-full: store intact after \(failures) failed writes (\(budgets) byte budgets of 0–\(needed - 1), ENOSPC and EIO)")
     }
 

@@ -30,11 +30,36 @@ struct TaskStoreCacheTests {
 
     /// Rounds per test: inode reuse is likely, not certain, so one round could miss a stale cache.
     static let rounds = 20
+    /// Whether this filesystem hands a freed inode to the next file created beside it (ext4
+    /// does, most of the time; tmpfs never does): the hazard the cache's pin guards against.
+    /// Probed as the test's rounds replace the file, with nothing holding the first version: a
+    /// file replaced by rename twice, the second replacement landing on the first one's inode.
+    static let freedInodesAreReused: Bool = {
+        guard let directory = try? TemporaryDirectory("pg-inode-probe") else { return false }
+        let path = directory.file("tasks.jsonl")
+        func replace(_ text: String) -> UInt64? {
+            let temp = directory.file(".tmp-probe")
+            guard FileManager.default.createFile(atPath: temp, contents: Data(text.utf8)) else { return nil }
+            var info = stat()
+            guard stat(temp, &info) == 0, rename(temp, path) == 0 else { return nil }
+            return UInt64(info.st_ino)
+        }
+        for _ in 0..<20 {
+            guard let first = replace("first"), replace("header") != nil, let third = replace("lookalike") else { return false }
+            if third == first { return true }
+        }
+        return false
+    }()
 
-    @Test("a foreign rewrite with the cached file's size and mtime, often on its freed inode, is not lost")
+    /// Without the cache's pin, each round's other writer would usually land on the cached
+    /// file's freed inode: size, mtime and inode would all match the cache. Where freed inodes are not
+    /// reused the round would test only size and mtime, so the test does not run there.
+    @Test("a foreign rewrite with the cached file's size and mtime, often on its freed inode, is not lost",
+          .enabled(if: freedInodesAreReused, "this filesystem reused no freed inode in 20 tries: the lookalike cannot be built here"))
     func lookalikeRewrite() throws {
         var reused = 0
         var stale = 0
+        var lost = 0
         for round in 0..<Self.rounds {
             let scratch = try TemporaryStore()
             let header = "{\"schema_version\":1}\n"
@@ -44,7 +69,7 @@ struct TaskStoreCacheTests {
                 transaction.items.append(StoreItem(id: "WRK-00001", title: "bbbb", now: fixedNow))
             }
             var cached = stat()
-            #expect(stat(scratch.activePath, &cached) == 0)
+            try #require(stat(scratch.activePath, &cached) == 0)
             let written = String(decoding: try scratch.read(scratch.activePath), as: UTF8.self)
             // One writer replaces the file, freeing the cached version's inode (unless it is
             // held); the next writes as many bytes with the same mtime. ext4 usually gives that
@@ -63,9 +88,11 @@ struct TaskStoreCacheTests {
             #expect(seen == "cccc", "round \(round): the run read a stale cache")
             // The run's write kept the other writer's title.
             let item = try #require(try scratch.store.loadActive().items.first)
-            #expect(item.title == "cccc" && item.description == "changed by the run", "round \(round): \(item.title)")
+            let kept = item.title == "cccc" && item.description == "changed by the run"
+            if !kept { lost += 1 }
+            #expect(kept, "round \(round): \(item.title)")
         }
-        print("store-cache-lookalike: \(Self.rounds) rounds, \(reused) on a reused inode, \(stale) stale reads")
+        if stale == 0 && lost == 0 { print("store-cache-lookalike: \(Self.rounds) rounds, \(reused) on a reused inode, \(stale) stale reads") }
     }
 
     @Test("loadActive(cache:) sees a lookalike rewrite too")
