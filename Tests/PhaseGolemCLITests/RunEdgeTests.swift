@@ -189,7 +189,10 @@ struct RunEdgeTests {
         let run = try Self.startRun(root, script: "\(Self.id) review sleep 30\n", ignoring: ["QUIT", "USR1", "TERM"])
         defer { run.stop() }
         func bit(_ signal: Int32) -> UInt64 { 1 << UInt64(signal - 1) }
-        let agent = try #require(ProcTable.descendants(of: run.process.processIdentifier).first { $0.command == "claude" }, "no agent process")
+        // The spawned agent itself: the shell's own forks (command substitutions) block signals for a moment.
+        let agent = try #require(ProcTable.descendants(of: run.process.processIdentifier).first {
+            $0.command == "claude" && $0.parent == run.process.processIdentifier
+        }, "no agent process")
         let runIgnores = try Self.signalMasks(of: run.process.processIdentifier).ignored
         #expect(runIgnores & bit(SIGQUIT) != 0 && runIgnores & bit(SIGUSR1) != 0,
                 "the run does not ignore SIGQUIT and SIGUSR1 (\(String(runIgnores, radix: 16))): nothing to inherit")
