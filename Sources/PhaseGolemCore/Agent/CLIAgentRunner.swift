@@ -76,7 +76,7 @@ public struct CLIAgentRunner: AgentRunner {
         }
         registry.register(process.pid)
         onEvent(.debug("[agent] Subprocess spawned (pid=\(process.pid))"))
-        let seconds = Self.formatSeconds(request.timeoutSeconds)
+        let seconds = NumberText.decimal(request.timeoutSeconds)
         onEvent(.debug("[agent] Waiting (timeout=\(seconds)s)..."))
 
         let exitFD = pg_pidfd_open(process.pid)
@@ -219,19 +219,6 @@ public struct CLIAgentRunner: AgentRunner {
             result.append("\(key)=\(added[key] ?? "")")
         }
         return result
-    }
-
-    /// Seconds as the messages print them: `1800`, or `0.5` when not whole.
-    ///
-    /// Rounded to the millisecond first: fractional minutes times 60 are rarely exact
-    /// (0.03 min is 1.7999999999999998 s), and the message should say `1.8`.
-    public static func formatSeconds(_ seconds: Double) -> String {
-        guard seconds.isFinite, abs(seconds) < 1e12 else { return String(seconds) }
-        let milliseconds = (seconds * 1000).rounded()
-        if milliseconds.truncatingRemainder(dividingBy: 1000) == 0 {
-            return String(Int64(milliseconds / 1000))
-        }
-        return String(milliseconds / 1000)
     }
 
     /// The timeout as a `Duration`; nonsense values become "no time at all" or "practically never".

@@ -17,7 +17,7 @@ public enum ConfigLoader {
             let config = try loadFile(at: explicitPath)
             return LoadedConfig(config: config, path: explicitPath, baseDirectory: ConfigPath.parent(of: explicitPath))
         }
-        let path = ConfigPath.join(root, fileName)
+        let path = FileIO.join(root, fileName)
         guard ConfigFile.exists(path) else {
             // The original runs no validation on this path; the defaults are valid anyway.
             return LoadedConfig(config: .defaults, path: nil, baseDirectory: root)

@@ -10,12 +10,6 @@ public enum ConfigPath {
         return String(cString: value)
     }
 
-    /// `base` joined with `path`; an absolute `path` replaces `base`, an empty `base` is ignored.
-    static func join(_ base: String, _ path: String) -> String {
-        if path.hasPrefix("/") || base.isEmpty { return path }
-        return base.hasSuffix("/") ? base + path : base + "/" + path
-    }
-
     /// The parent directory of `path`, or `""` when it has no directory part (`phase-golem.toml`).
     ///
     /// Trailing and repeated slashes are ignored as Rust's `Path::parent` ignores them; the

@@ -20,8 +20,8 @@ public struct LoadedConfig: Sendable, Equatable {
     /// their workflows under `~/.claude/`, which the original's preflight could never find.
     public func resolve(workflowPath: String, home: String? = ConfigPath.homeDirectory()) -> String {
         if workflowPath.hasPrefix("~/"), let home, !home.isEmpty {
-            return ConfigPath.join(home, String(workflowPath.dropFirst(2)))
+            return FileIO.join(home, String(workflowPath.dropFirst(2)))
         }
-        return ConfigPath.join(baseDirectory, workflowPath)
+        return FileIO.join(baseDirectory, workflowPath)
     }
 }

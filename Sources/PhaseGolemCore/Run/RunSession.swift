@@ -252,7 +252,7 @@ public final class RunSession: @unchecked Sendable {
         let guardrails = config.guardrails
         events.info("[config] Guardrails: max_size=\(guardrails.maxSize.rawValue), max_complexity=\(guardrails.maxComplexity.rawValue), max_risk=\(guardrails.maxRisk.rawValue)")
         let execution = config.execution
-        events.info("[config] Execution: max_wip=\(execution.maxWip), max_concurrent=\(execution.maxConcurrent), timeout=\(Self.minutes(execution.phaseTimeoutMinutes))min, retries=\(execution.maxRetries)")
+        events.info("[config] Execution: max_wip=\(execution.maxWip), max_concurrent=\(execution.maxConcurrent), timeout=\(NumberText.decimal(execution.phaseTimeoutMinutes))min, retries=\(execution.maxRetries)")
         if params.targets.count == 1 {
             events.info("[config] Target: \(params.targets[0])")
         } else if params.targets.count > 1 {
@@ -286,10 +286,6 @@ public final class RunSession: @unchecked Sendable {
             }
             if next.count > 3 { events.info("  ...") }
         }
-    }
-
-    static func minutes(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
     }
 
     /// A sortable, unique-enough run id: `20261125T183626Z-12345`.

@@ -25,7 +25,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notInitialized(let message):
             "Store not initialized: \(message)"
         case .lockTimeout(let lockPath, let seconds):
-            "Lock timeout after \(Self.formatSeconds(seconds))s: another process holds \(lockPath). "
+            "Lock timeout after \(NumberText.decimal(seconds))s: another process holds \(lockPath). "
                 + "Wait for it to finish and retry (find it with `fuser \(lockPath)`)"
         case .idCollisionExhausted(let attempts):
             "ID collision exhausted after \(attempts) attempts"
@@ -47,9 +47,5 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public var isIOFailure: Bool {
         if case .io = self { return true }
         return false
-    }
-
-    private static func formatSeconds(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
     }
 }

@@ -303,10 +303,10 @@ struct CLIAgentRunnerTests {
     }
 
     @Test func secondsFormatting() {
-        #expect(CLIAgentRunner.formatSeconds(1800) == "1800")
-        #expect(CLIAgentRunner.formatSeconds(0.5) == "0.5")
-        #expect(CLIAgentRunner.formatSeconds(90.25) == "90.25")
-        #expect(CLIAgentRunner.formatSeconds(0.03 * 60) == "1.8")
+        #expect(NumberText.decimal(1800) == "1800")
+        #expect(NumberText.decimal(0.5) == "0.5")
+        #expect(NumberText.decimal(90.25) == "90.25")
+        #expect(NumberText.decimal(0.03 * 60) == "1.8")
     }
 
     /// Polls `condition` every 10 ms; the generous limit is for a busy machine, not the expected case.
