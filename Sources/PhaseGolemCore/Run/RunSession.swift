@@ -72,10 +72,11 @@ public final class RunSession: @unchecked Sendable {
             throw OperationError("Failed to load task-golem store: \(error)")
         }
 
-        let archived = (try? TaskStore(root: root).loadArchive().items.map(\.id)).map(Set.init) ?? []
         let targets = options.targets.map { $0.trimmed() }
+        let activeIDs = Set(items.map(\.id))
+        let archived = try archivedIDs(among: Set(targets).union(items.flatMap(\.dependencies)).subtracting(activeIDs))
         if !targets.isEmpty {
-            let errors = TargetValidation.validate(targets, activeIDs: Set(items.map(\.id)), archivedIDs: archived)
+            let errors = TargetValidation.validate(targets, activeIDs: activeIDs, archivedIDs: archived)
             if !errors.isEmpty { throw OperationError(TargetValidation.formatError(errors)) }
         }
         var filter: ItemFilter?
@@ -144,12 +145,8 @@ public final class RunSession: @unchecked Sendable {
     /// routing applied and committed (D4). Returns how many items were triaged.
     public func triage() async throws -> Int {
         let (loaded, agentDescription) = try startup()
-        let store = TaskStore(root: root)
-        let coordinator = Coordinator(store: store, prefix: loaded.config.project.prefix, events: events, cache: storeCache)
-        let context = RunContext(
-            coordinator: coordinator, runner: makeRunner(loaded.config.agent), loaded: loaded, root: root, events: events,
-            shutdown: shutdown, logDirectory: FileIO.join(FileIO.join(RuntimeLock.directory(root: root), "logs"), Self.runID()),
-            agentDescription: agentDescription)
+        let context = makeContext(loaded: loaded, agentDescription: agentDescription)
+        let coordinator = context.coordinator
         let executor = PhaseExecutor(context: context)
         var triaged = 0
         for item in try await coordinator.snapshot() where item.pgStatus == .new {
@@ -185,14 +182,8 @@ public final class RunSession: @unchecked Sendable {
             throw OperationError("\(prepared.preflightErrors.count) preflight error(s) -- fix all issues before running")
         }
         events.info("")
-        let store = TaskStore(root: root)
-        let coordinator = Coordinator(store: store, prefix: prepared.loaded.config.project.prefix, events: events, cache: storeCache)
-        let runID = Self.runID()
-        let context = RunContext(
-            coordinator: coordinator, runner: makeRunner(prepared.loaded.config.agent), loaded: prepared.loaded, root: root,
-            events: events, shutdown: shutdown,
-            logDirectory: FileIO.join(FileIO.join(RuntimeLock.directory(root: root), "logs"), runID),
-            agentDescription: prepared.agentDescription)
+        let context = makeContext(loaded: prepared.loaded, agentDescription: prepared.agentDescription)
+        let coordinator = context.coordinator
         let scheduler = Scheduler(params: prepared.params, context: context)
         let summary: RunSummary
         do {
@@ -209,6 +200,26 @@ public final class RunSession: @unchecked Sendable {
         cleanStaleResults(tag: "post")
         events.publish(.halted(summary))
         return summary
+    }
+
+    /// The coordinator (fed the startup's parse of the store), the agent runner and this run's log folder.
+    private func makeContext(loaded: LoadedConfig, agentDescription: String) -> RunContext {
+        let coordinator = Coordinator(store: TaskStore(root: root), prefix: loaded.config.project.prefix, events: events, cache: storeCache)
+        return RunContext(
+            coordinator: coordinator, runner: makeRunner(loaded.config.agent), loaded: loaded, root: root, events: events,
+            shutdown: shutdown, logDirectory: FileIO.join(FileIO.join(RuntimeLock.directory(root: root), "logs"), Self.runID()),
+            agentDescription: agentDescription)
+    }
+
+    /// Which of `wanted` (targets and dependencies not in the active list) are archived. The
+    /// archive only grows, so it is read only when something is looked up in it.
+    private func archivedIDs(among wanted: Set<String>) throws -> Set<String> {
+        guard !wanted.isEmpty else { return [] }
+        do {
+            return wanted.intersection(try TaskStore(root: root).loadArchive().items.map(\.id))
+        } catch {
+            throw OperationError("Failed to load task-golem archive: \(error)")
+        }
     }
 
     /// Releases the runtime lock (also released when the session is freed).
