@@ -24,7 +24,7 @@ extension ProcessGroupRegistry {
                   let environment = try? FileIO.read("/proc/\(pid)/environ") else { continue }
             if environment.split(separator: 0).contains(where: { wanted.contains(Array($0)) }) { groups.insert(group) }
         }
-        for group in groups.sorted() { killGroup(group, grace: grace) }
+        killGroups(groups.sorted(), grace: grace)
         return groups.sorted()
         #else
         return []

@@ -37,12 +37,7 @@ public final class ProcessGroupRegistry: Sendable {
     public func killAll(grace: Duration = .seconds(5)) {
         let pgids = registered
         guard !pgids.isEmpty else { return }
-        for pgid in pgids { kill(-pgid, SIGTERM) }
-        let deadline = ContinuousClock.now + grace
-        while pgids.contains(where: Self.isGroupAlive), ContinuousClock.now < deadline {
-            Self.sleep(Self.pollInterval)
-        }
-        for pgid in pgids { kill(-pgid, SIGKILL) }
+        Self.killGroups(pgids, grace: grace)
         groups.withLock { $0.subtract(pgids) }
     }
 
@@ -60,18 +55,25 @@ public final class ProcessGroupRegistry: Sendable {
     }
 
     /// Stops one process group: SIGTERM, up to `grace` for it to go, then SIGKILL.
-    ///
-    /// A group that does not exist is done at once. After SIGKILL it waits briefly for the
-    /// kernel to finish the members off, so that on return nothing of the group still runs.
     public static func killGroup(_ pgid: pid_t, grace: Duration = .seconds(5)) {
-        guard pgid > 0 else { return }
-        if kill(-pgid, SIGTERM) != 0 && errno == ESRCH { return }
+        killGroups([pgid], grace: grace)
+    }
+
+    /// Stops process groups together: SIGTERM to all, up to `grace` (once, not per group) for
+    /// them to go, then SIGKILL to the rest.
+    ///
+    /// Groups that do not exist are done at once. After SIGKILL it waits briefly for the kernel
+    /// to finish the members off, so that on return nothing of the groups still runs.
+    public static func killGroups(_ pgids: [pid_t], grace: Duration = .seconds(5)) {
+        var alive = pgids.filter { $0 > 0 && !(kill(-$0, SIGTERM) != 0 && errno == ESRCH) }
         let deadline = ContinuousClock.now + grace
-        while isGroupAlive(pgid) {
+        while !alive.isEmpty {
+            alive = alive.filter(isGroupAlive)
+            guard !alive.isEmpty else { return }
             guard ContinuousClock.now < deadline else {
-                kill(-pgid, SIGKILL)
+                for pgid in alive { kill(-pgid, SIGKILL) }
                 let settle = ContinuousClock.now + .seconds(1)
-                while isGroupAlive(pgid), ContinuousClock.now < settle {
+                while alive.contains(where: isGroupAlive), ContinuousClock.now < settle {
                     sleep(.milliseconds(10))
                 }
                 return
