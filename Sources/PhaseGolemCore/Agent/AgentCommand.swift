@@ -83,8 +83,13 @@ public struct AgentCommand: Sendable, Equatable {
             let output: ProcessRunner.Output
             do {
                 output = try ProcessRunner.run(executable, ["--version"])
-            } catch {
+            } catch where error.errno == ENOENT && !FileIO.exists(ProcessRunner.resolve(executable)) {
                 throw notFound(reason: String(cString: strerror(error.errno)))
+            } catch {
+                // Found but not runnable (permissions; ENOENT from a `#!` line naming a missing
+                // interpreter): "not found" would mislead.
+                throw AgentError("\(displayName) could not be started (`\(executable) --version`): \(String(cString: strerror(error.errno))). "
+                    + "Check that it is executable and that its `#!` interpreter exists, or reinstall it. \(installHint)")
             }
             guard output.succeeded else {
                 throw AgentError("\(displayName) found but `\(program) --version` failed")

@@ -68,6 +68,21 @@ struct AgentCommandTests {
         }
     }
 
+    /// Found but not runnable is not "not found on PATH": the message says what to check.
+    @Test func foundButNotStartable() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Self.writeScript(directory + "/claude", "#!/nonexistent/interpreter\n")
+        do {
+            try AgentCommand(AgentConfig(cli: .claude)).verifyAvailable(searchPath: directory)
+            Issue.record("a claude whose interpreter is missing was accepted")
+        } catch {
+            #expect(error.description.hasPrefix("Claude CLI could not be started (`\(directory)/claude --version`): No such file or directory."),
+                    "\(error.description)")
+            #expect(error.description.contains("`#!` interpreter"))
+        }
+    }
+
     @Test func customCommandIsLookedUpNotRun() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
