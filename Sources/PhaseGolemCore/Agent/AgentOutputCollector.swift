@@ -130,7 +130,12 @@ final class AgentOutputCollector {
 
     private func endLine(_ stream: AgentOutputLine.Stream) {
         let text: String = withLine(stream) { state in
-            defer { state = LineState() }
+            // Reset, keeping the buffer: this runs for every line an agent prints.
+            defer {
+                state.pending.removeAll(keepingCapacity: true)
+                state.overflowed = false
+                state.totalBytes = 0
+            }
             if state.overflowed {
                 log?.append(byte: 0x0A)
                 let head = Self.trimmingIncompleteUTF8(state.pending)

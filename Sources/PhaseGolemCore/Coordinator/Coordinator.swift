@@ -80,9 +80,6 @@ public actor Coordinator {
         try withStore(body)
     }
 
-
-
-
     /// Creates New items for an agent's follow-ups; returns their ids.
     public func ingestFollowUps(from result: PhaseResult) throws -> [String] {
         guard !result.followUps.isEmpty else { return [] }

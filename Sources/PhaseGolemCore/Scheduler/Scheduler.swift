@@ -47,7 +47,7 @@ public final class Scheduler {
         let reason = try await withThrowingTaskGroup(of: Completion.self) { group in
             try await loop(&group)
         }
-        return try await summary(reason)
+        return await summary(reason)
     }
 
     private func loop(_ group: inout ThrowingTaskGroup<Completion, any Error>) async throws -> HaltReason {
@@ -373,15 +373,12 @@ public final class Scheduler {
         events.publish(.itemBlocked(id: id, reason: reason))
     }
 
-    private func ingest(_ result: PhaseResult) async -> Int {
-        guard !result.followUps.isEmpty else { return 0 }
+    private func ingest(_ result: PhaseResult) async {
+        guard !result.followUps.isEmpty else { return }
         do {
-            let created = try await coordinator.ingestFollowUps(from: result)
-            followUpsCreated += created.count
-            return created.count
+            followUpsCreated += try await coordinator.ingestFollowUps(from: result).count
         } catch {
             events.warn("Warning: failed to ingest follow-ups: \(error)")
-            return 0
         }
     }
 
@@ -488,7 +485,7 @@ public final class Scheduler {
         events.publish(.phaseFinished(itemID: id, phase: "triage", outcome: outcome, detail: result.summary))
         let title = try await coordinator.snapshot().first { $0.id == id }?.title ?? id
         await coordinator.writeWorklog(itemID: id, title: title, phase: "triage", outcome: worklogOutcome, summary: result.summary)
-        _ = await ingest(result)
+        await ingest(result)
 
         if try await mergeDuplicates(id, result) {
             try? await coordinator.completePhase(itemID: id, phase: "triage", commitSummary: result.commitSummary, immediate: true)
@@ -535,7 +532,7 @@ public final class Scheduler {
 
     // MARK: Summary
 
-    private func summary(_ reason: HaltReason) async throws -> RunSummary {
+    private func summary(_ reason: HaltReason) async -> RunSummary {
         var reasons: [String: String] = [:]
         if let final = try? await coordinator.snapshot() {
             for item in final where itemsBlocked.contains(item.id) {

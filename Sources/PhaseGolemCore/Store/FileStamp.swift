@@ -14,13 +14,6 @@ public struct FileStamp: Sendable, Equatable {
     let seconds: Int
     let nanoseconds: Int
 
-    /// The stamp of `path`, or nil when it does not exist.
-    public init?(path: String) {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        self.init(info)
-    }
-
     /// The stamp of an open file.
     init?(descriptor fd: Int32) {
         var info = stat()
