@@ -11,7 +11,9 @@ enum FastPath {
         var global = GlobalSettings()
         var json = false
         var sawStatus = false
-        var seen: Set<String> = []
+        // An array, not a Set: a Set's first insert instantiates its generic metadata through a
+        // conformance lookup over the whole binary, which costs more than this command's parsing.
+        var seen: [String] = []
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -26,7 +28,8 @@ enum FastPath {
                 continue
             }
             let (name, inlineValue) = split(argument)
-            guard GlobalOptions.names.contains(name), seen.insert(name).inserted else { return nil }
+            guard GlobalOptions.names.contains(name), !seen.contains(name) else { return nil }
+            seen.append(name)
             let value: String
             if let inlineValue {
                 value = inlineValue

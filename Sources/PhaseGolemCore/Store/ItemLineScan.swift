@@ -1,0 +1,424 @@
+/// One pass over an item line that validates it and notes where the fields commands read are,
+/// building nothing: no strings, no arrays, no extension entries.
+///
+/// `status` and the one-item edits (`unblock`, `advance`) read a few fields of every line but must
+/// still refuse a malformed one, so the whole line is checked, eight bytes at a time inside strings.
+/// The scan accepts a subset of what `StoreItem.parse` accepts (plain ASCII keys, no repeated core
+/// field, integers without fraction or exponent, modest nesting); on anything else it returns nil
+/// and the caller hands the line to the full parser, which reports the exact error or parses the
+/// unusual but valid line. So whatever the scan accepts, the full parser accepts too, with the same values.
+struct ItemLineScan {
+    /// The `x-pg-*` keys `status` shows or warns about.
+    enum TrackedKey: Int, CaseIterable {
+        case status, phase, phasePool, size, complexity, risk, impact, pipelineType, blockedType
+        case blockedFromStatus, description
+
+        var name: String {
+            switch self {
+            case .status: ExtensionKey.status
+            case .phase: ExtensionKey.phase
+            case .phasePool: ExtensionKey.phasePool
+            case .size: ExtensionKey.size
+            case .complexity: ExtensionKey.complexity
+            case .risk: ExtensionKey.risk
+            case .impact: ExtensionKey.impact
+            case .pipelineType: ExtensionKey.pipelineType
+            case .blockedType: ExtensionKey.blockedType
+            case .blockedFromStatus: ExtensionKey.blockedFromStatus
+            case .description: ExtensionKey.description
+            }
+        }
+
+        static let table: [(bytes: [UInt8], key: TrackedKey)] = allCases.map { (Array($0.name.utf8), $0) }
+    }
+
+    /// The id's string literal, quotes included.
+    var id: Range<Int> = 0..<0
+    /// The title's string literal, quotes included.
+    var title: Range<Int> = 0..<0
+    var status: NativeStatus = .todo
+    /// Whether the native `blocked_from_status` is a status (not null or absent).
+    var hasBlockedFromStatus = false
+    /// Whether the line has a `parent` key (the task-golem 0.2+ dialect marker).
+    var hasParentKey = false
+    /// Whether the id literal has no escapes, so its bytes between the quotes are the id.
+    var idIsPlain = true
+    fileprivate var tracked: [Range<Int>?] = Array(repeating: nil, count: TrackedKey.allCases.count)
+
+    /// The raw value of a tracked key (the last one when repeated, as the full parser keeps).
+    subscript(key: TrackedKey) -> Range<Int>? { tracked[key.rawValue] }
+
+    /// Scans `line`; nil when it is not a plainly valid item line.
+    static func scan(_ line: UnsafeBufferPointer<UInt8>) -> ItemLineScan? {
+        var cursor = Cursor(bytes: line)
+        var result = ItemLineScan()
+        return cursor.item(into: &result) ? result : nil
+    }
+
+    /// The id's bytes between its quotes (only when `idIsPlain`).
+    func idBytes(_ line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: line[(id.lowerBound + 1)..<(id.upperBound - 1)])
+    }
+
+    /// The decoded string a literal range holds; nil when the value there is not a string.
+    static func string(_ range: Range<Int>, in line: UnsafeBufferPointer<UInt8>) -> String? {
+        guard range.count >= 2, line[range.lowerBound] == UInt8(ascii: "\"") else { return nil }
+        let inner = UnsafeBufferPointer(rebasing: line[(range.lowerBound + 1)..<(range.upperBound - 1)])
+        if !inner.contains(UInt8(ascii: "\\")) {
+            // Validated by the scan: quote-free, escape-free, valid UTF-8.
+            return String(decoding: inner, as: UTF8.self)
+        }
+        var parser = JSONParser(bytes: UnsafeBufferPointer(rebasing: line[range]))
+        return try? parser.parseString()
+    }
+}
+
+/// The scanning itself: an index into the line and the grammar, one method per construct.
+private struct Cursor {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    /// Well below the full parser's 127, so that nothing it would reject for depth passes here.
+    static let maxDepth = 64
+
+    static let ones: UInt64 = 0x0101_0101_0101_0101
+    static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    @inline(__always)
+    mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
+    }
+
+    @inline(__always)
+    mutating func take(_ byte: UInt8) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == byte else { return false }
+        index += 1
+        return true
+    }
+
+    // swiftlint:disable:next cyclomatic_complexity function_body_length
+    mutating func item(into result: inout ItemLineScan) -> Bool {
+        guard take(UInt8(ascii: "{")) else { return false }
+        var seen: UInt32 = 0
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return false }
+            let keyStart = index + 1
+            var cursor = keyStart
+            while cursor < bytes.count {
+                let byte = bytes[cursor]
+                if byte == UInt8(ascii: "\"") { break }
+                // Escaped or non-ASCII keys go to the full parser, which decodes them before matching.
+                if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { return false }
+                cursor += 1
+            }
+            guard cursor < bytes.count else { return false }
+            let key = UnsafeBufferPointer(rebasing: bytes[keyStart..<cursor])
+            index = cursor + 1
+            guard take(UInt8(ascii: ":")) else { return false }
+            skipWhitespace()
+            if key.count > 2, key[0] == UInt8(ascii: "x"), key[1] == UInt8(ascii: "-") {
+                let start = index
+                guard value(depth: 0) else { return false }
+                if key.count > 5, key[2] == UInt8(ascii: "p"), key[3] == UInt8(ascii: "g"), key[4] == UInt8(ascii: "-") {
+                    for entry in ItemLineScan.TrackedKey.table where entry.bytes.count == key.count && entry.bytes.elementsEqual(key) {
+                        result.tracked[entry.key.rawValue] = start..<index
+                        break
+                    }
+                }
+            } else {
+                // Not x-: a core field, or an invalid key the full parser reports.
+                guard let field = ItemField.match(key) else { return false }
+                let bit = UInt32(1) << UInt32(field.rawValue)
+                guard seen & bit == 0 else { return false }
+                seen |= bit
+                switch field {
+                case .id:
+                    let start = index
+                    guard let escaped = string() else { return false }
+                    result.id = start..<index
+                    result.idIsPlain = !escaped
+                case .title:
+                    let start = index
+                    guard string() != nil else { return false }
+                    result.title = start..<index
+                case .status:
+                    guard let status = nativeStatus() else { return false }
+                    result.status = status
+                case .priority:
+                    guard integer() else { return false }
+                case .description, .blockedReason, .claimedBy:
+                    guard null() || string() != nil else { return false }
+                case .parent:
+                    result.hasParentKey = true
+                    guard null() || string() != nil else { return false }
+                case .tags, .dependencies:
+                    guard stringArray() else { return false }
+                case .createdAt, .updatedAt:
+                    guard timestamp() else { return false }
+                case .claimedAt:
+                    guard null() || timestamp() else { return false }
+                case .blockedFromStatus:
+                    if !null() {
+                        guard nativeStatus() != nil else { return false }
+                        result.hasBlockedFromStatus = true
+                    }
+                }
+            }
+            skipWhitespace()
+            guard index < bytes.count else { return false }
+            let next = bytes[index]
+            index += 1
+            if next == UInt8(ascii: "}") { break }
+            guard next == UInt8(ascii: ",") else { return false }
+        }
+        skipWhitespace()
+        guard index == bytes.count else { return false }
+        let required: [ItemField] = [.id, .title, .status, .priority, .tags, .dependencies, .createdAt, .updatedAt]
+        return required.allSatisfy { seen & (UInt32(1) << UInt32($0.rawValue)) != 0 }
+    }
+
+    /// A string literal at the cursor; returns whether it had escapes, nil when invalid.
+    mutating func string() -> Bool? {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+        index += 1
+        let start = index
+        var escaped = false
+        var high: UInt64 = 0
+        guard let base = bytes.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(base)
+        while true {
+            // Eight bytes at a time until one is a quote, a backslash or a control character
+            // (the lowest flagged byte is exact; bytes above it may be false alarms, which is harmless).
+            while index + 8 <= bytes.count {
+                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                let quote = word ^ (Self.ones &* 0x22)
+                let backslash = word ^ (Self.ones &* 0x5C)
+                let stop = ((quote &- Self.ones) & ~quote | (backslash &- Self.ones) & ~backslash
+                    | (word &- Self.ones &* 0x20) & ~word) & Self.highs
+                if stop != 0 {
+                    high |= word & ((UInt64(1) << UInt64(stop.trailingZeroBitCount)) &- 1)
+                    index += stop.trailingZeroBitCount / 8
+                    break
+                }
+                high |= word
+                index += 8
+            }
+            guard index < bytes.count else { return nil }
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                if high & Self.highs != 0,
+                   !UTF8Validation.isValid(UnsafeBufferPointer(rebasing: bytes[start..<index])) {
+                    return nil
+                }
+                index += 1
+                return escaped
+            }
+            if byte == UInt8(ascii: "\\") {
+                escaped = true
+                guard escape() else { return nil }
+                continue
+            }
+            if byte < 0x20 { return nil }
+            if byte >= 0x80 { high |= Self.highs }
+            index += 1
+        }
+    }
+
+    /// The escape at the cursor (on its backslash), as the full parser accepts them.
+    mutating func escape() -> Bool {
+        guard index + 1 < bytes.count else { return false }
+        switch bytes[index + 1] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+             UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            index += 2
+            return true
+        case UInt8(ascii: "u"):
+            index += 2
+            guard let first = hex4() else { return false }
+            if (0xD800...0xDBFF).contains(first) {
+                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                    return false
+                }
+                index += 2
+                guard let second = hex4(), (0xDC00...0xDFFF).contains(second) else { return false }
+                return true
+            }
+            return !(0xDC00...0xDFFF).contains(first)
+        default:
+            return false
+        }
+    }
+
+    mutating func hex4() -> UInt32? {
+        guard index + 4 <= bytes.count else { return nil }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: return nil
+            }
+            value = value << 4 | digit
+            index += 1
+        }
+        return value
+    }
+
+    /// `null` at the cursor: consumes it and returns true; otherwise consumes nothing.
+    mutating func null() -> Bool {
+        literal("null")
+    }
+
+    mutating func literal(_ text: StaticString) -> Bool {
+        let count = text.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        let start = text.utf8Start
+        for offset in 0..<count where bytes[index + offset] != start[offset] { return false }
+        index += count
+        return true
+    }
+
+    /// A status name without escapes (an escaped one goes to the full parser).
+    mutating func nativeStatus() -> NativeStatus? {
+        let start = index
+        guard string() == false else { return nil }
+        let inner = UnsafeBufferPointer(rebasing: bytes[(start + 1)..<(index - 1)])
+        for status in [NativeStatus.todo, .doing, .done, .blocked] where status.rawValue.utf8.elementsEqual(inner) {
+            return status
+        }
+        return nil
+    }
+
+    /// An integer that surely fits in 64 bits: an optional minus and at most 18 digits, no
+    /// leading zero, no fraction or exponent (those the full parser judges).
+    mutating func integer() -> Bool {
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        let start = index
+        while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 { index += 1 }
+        let digits = index - start
+        guard digits >= 1, digits <= 18, digits == 1 || bytes[start] != 0x30 else { return false }
+        if index < bytes.count {
+            let next = bytes[index]
+            if next == UInt8(ascii: ".") || next == UInt8(ascii: "e") || next == UInt8(ascii: "E") { return false }
+        }
+        return true
+    }
+
+    /// A timestamp the full parser accepts: an escape-free string `Timestamp` parses.
+    mutating func timestamp() -> Bool {
+        let start = index
+        guard string() == false else { return false }
+        let inner = UnsafeBufferPointer(rebasing: bytes[(start + 1)..<(index - 1)])
+        return Timestamp.parse(utf8: inner, text: "") != nil
+    }
+
+    mutating func stringArray() -> Bool {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { return false }
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return true
+        }
+        while true {
+            skipWhitespace()
+            guard string() != nil else { return false }
+            skipWhitespace()
+            guard index < bytes.count else { return false }
+            let next = bytes[index]
+            index += 1
+            if next == UInt8(ascii: "]") { return true }
+            guard next == UInt8(ascii: ",") else { return false }
+        }
+    }
+
+    /// Any JSON value at the cursor (after whitespace), validated and skipped.
+    mutating func value(depth: Int) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { return false }
+        switch bytes[index] {
+        case UInt8(ascii: "\""):
+            return string() != nil
+        case UInt8(ascii: "{"):
+            guard depth < Self.maxDepth else { return false }
+            index += 1
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return true
+            }
+            while true {
+                skipWhitespace()
+                guard string() != nil, take(UInt8(ascii: ":")), value(depth: depth + 1) else { return false }
+                skipWhitespace()
+                guard index < bytes.count else { return false }
+                let next = bytes[index]
+                index += 1
+                if next == UInt8(ascii: "}") { return true }
+                guard next == UInt8(ascii: ",") else { return false }
+            }
+        case UInt8(ascii: "["):
+            guard depth < Self.maxDepth else { return false }
+            index += 1
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return true
+            }
+            while true {
+                guard value(depth: depth + 1) else { return false }
+                skipWhitespace()
+                guard index < bytes.count else { return false }
+                let next = bytes[index]
+                index += 1
+                if next == UInt8(ascii: "]") { return true }
+                guard next == UInt8(ascii: ",") else { return false }
+            }
+        case UInt8(ascii: "t"): return literal("true")
+        case UInt8(ascii: "f"): return literal("false")
+        case UInt8(ascii: "n"): return literal("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return number()
+        default:
+            return false
+        }
+    }
+
+    /// RFC 8259 number grammar.
+    mutating func number() -> Bool {
+        func isDigit(_ index: Int) -> Bool { index < bytes.count && bytes[index] >= 0x30 && bytes[index] <= 0x39 }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard isDigit(index) else { return false }
+        if bytes[index] == 0x30 {
+            index += 1
+        } else {
+            while isDigit(index) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard isDigit(index) else { return false }
+            while isDigit(index) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard isDigit(index) else { return false }
+            while isDigit(index) { index += 1 }
+        }
+        return true
+    }
+}
