@@ -29,7 +29,21 @@ struct ItemLineScan {
             }
         }
 
-        static let table: [(bytes: [UInt8], key: TrackedKey)] = allCases.map { (Array($0.name.utf8), $0) }
+        /// The key whose name is `key`, compared without building a string.
+        static func match(_ key: UnsafeBufferPointer<UInt8>) -> TrackedKey? {
+            // Every tracked name starts with "x-pg-"; the length narrows the candidates to one or two.
+            switch key.count {
+            case 10: return ItemLineCursor.equals(key, "x-pg-phase") ? .phase : nil
+            case 11: return ItemLineCursor.equals(key, "x-pg-status") ? .status : ItemLineCursor.equals(key, "x-pg-impact") ? .impact : nil
+            case 9: return ItemLineCursor.equals(key, "x-pg-size") ? .size : ItemLineCursor.equals(key, "x-pg-risk") ? .risk : nil
+            case 15: return ItemLineCursor.equals(key, "x-pg-phase-pool") ? .phasePool : ItemLineCursor.equals(key, "x-pg-complexity") ? .complexity : nil
+            case 17: return ItemLineCursor.equals(key, "x-pg-blocked-type") ? .blockedType : nil
+            case 18: return ItemLineCursor.equals(key, "x-pg-pipeline-type") ? .pipelineType : nil
+            case 24: return ItemLineCursor.equals(key, "x-pg-blocked-from-status") ? .blockedFromStatus : nil
+            case 16: return ItemLineCursor.equals(key, "x-pg-description") ? .description : nil
+            default: return nil
+            }
+        }
     }
 
     /// The id's string literal, quotes included.
@@ -43,14 +57,19 @@ struct ItemLineScan {
     var hasParentKey = false
     /// Whether the id literal has no escapes, so its bytes between the quotes are the id.
     var idIsPlain = true
-    fileprivate var tracked: [Range<Int>?] = Array(repeating: nil, count: TrackedKey.allCases.count)
+    // Offsets of the tracked values, -1 when absent: fixed-size vectors keep a scan free of allocations.
+    fileprivate var trackedStarts = SIMD16<Int32>(repeating: -1)
+    fileprivate var trackedEnds = SIMD16<Int32>(repeating: -1)
 
     /// The raw value of a tracked key (the last one when repeated, as the full parser keeps).
-    subscript(key: TrackedKey) -> Range<Int>? { tracked[key.rawValue] }
+    subscript(key: TrackedKey) -> Range<Int>? {
+        let start = trackedStarts[key.rawValue]
+        return start < 0 ? nil : Int(start)..<Int(trackedEnds[key.rawValue])
+    }
 
     /// Scans `line`; nil when it is not a plainly valid item line.
     static func scan(_ line: UnsafeBufferPointer<UInt8>) -> ItemLineScan? {
-        var cursor = Cursor(bytes: line)
+        var cursor = ItemLineCursor(bytes: line)
         var result = ItemLineScan()
         return cursor.item(into: &result) ? result : nil
     }
@@ -74,7 +93,7 @@ struct ItemLineScan {
 }
 
 /// The scanning itself: an index into the line and the grammar, one method per construct.
-private struct Cursor {
+struct ItemLineCursor {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
 
@@ -130,15 +149,13 @@ private struct Cursor {
             if key.count > 2, key[0] == UInt8(ascii: "x"), key[1] == UInt8(ascii: "-") {
                 let start = index
                 guard value(depth: 0) else { return false }
-                if key.count > 5, key[2] == UInt8(ascii: "p"), key[3] == UInt8(ascii: "g"), key[4] == UInt8(ascii: "-") {
-                    for entry in ItemLineScan.TrackedKey.table where entry.bytes.count == key.count && entry.bytes.elementsEqual(key) {
-                        result.tracked[entry.key.rawValue] = start..<index
-                        break
-                    }
+                if let tracked = ItemLineScan.TrackedKey.match(key) {
+                    result.trackedStarts[tracked.rawValue] = Int32(truncatingIfNeeded: start)
+                    result.trackedEnds[tracked.rawValue] = Int32(truncatingIfNeeded: index)
                 }
             } else {
                 // Not x-: a core field, or an invalid key the full parser reports.
-                guard let field = ItemField.match(key) else { return false }
+                guard let field = Self.field(key) else { return false }
                 let bit = UInt32(1) << UInt32(field.rawValue)
                 guard seen & bit == 0 else { return false }
                 seen |= bit
@@ -184,8 +201,39 @@ private struct Cursor {
         }
         skipWhitespace()
         guard index == bytes.count else { return false }
-        let required: [ItemField] = [.id, .title, .status, .priority, .tags, .dependencies, .createdAt, .updatedAt]
-        return required.allSatisfy { seen & (UInt32(1) << UInt32($0.rawValue)) != 0 }
+        return seen & Self.requiredFields == Self.requiredFields
+    }
+
+    static let requiredFields: UInt32 = [ItemField.id, .title, .status, .priority, .tags, .dependencies, .createdAt, .updatedAt]
+        .reduce(0) { $0 | UInt32(1) << UInt32($1.rawValue) }
+
+    /// Whether `bytes` are exactly `text`.
+    @inline(__always)
+    static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
+        guard bytes.count == text.utf8CodeUnitCount else { return false }
+        guard let base = bytes.baseAddress else { return true }
+        return memcmp(base, text.utf8Start, bytes.count) == 0
+    }
+
+    /// The core field named `key`; the length narrows the candidates to at most four.
+    static func field(_ key: UnsafeBufferPointer<UInt8>) -> ItemField? {
+        switch key.count {
+        case 2: return equals(key, "id") ? .id : nil
+        case 4: return equals(key, "tags") ? .tags : nil
+        case 5: return equals(key, "title") ? .title : nil
+        case 6: return equals(key, "status") ? .status : equals(key, "parent") ? .parent : nil
+        case 8: return equals(key, "priority") ? .priority : nil
+        case 10:
+            if equals(key, "created_at") { return .createdAt }
+            if equals(key, "updated_at") { return .updatedAt }
+            if equals(key, "claimed_by") { return .claimedBy }
+            return equals(key, "claimed_at") ? .claimedAt : nil
+        case 11: return equals(key, "description") ? .description : nil
+        case 12: return equals(key, "dependencies") ? .dependencies : nil
+        case 14: return equals(key, "blocked_reason") ? .blockedReason : nil
+        case 19: return equals(key, "blocked_from_status") ? .blockedFromStatus : nil
+        default: return nil
+        }
     }
 
     /// A string literal at the cursor; returns whether it had escapes, nil when invalid.
@@ -297,10 +345,10 @@ private struct Cursor {
         let start = index
         guard string() == false else { return nil }
         let inner = UnsafeBufferPointer(rebasing: bytes[(start + 1)..<(index - 1)])
-        for status in [NativeStatus.todo, .doing, .done, .blocked] where status.rawValue.utf8.elementsEqual(inner) {
-            return status
-        }
-        return nil
+        if Self.equals(inner, "todo") { return .todo }
+        if Self.equals(inner, "doing") { return .doing }
+        if Self.equals(inner, "done") { return .done }
+        return Self.equals(inner, "blocked") ? .blocked : nil
     }
 
     /// An integer that surely fits in 64 bits: an optional minus and at most 18 digits, no
@@ -422,3 +470,9 @@ private struct Cursor {
         return true
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

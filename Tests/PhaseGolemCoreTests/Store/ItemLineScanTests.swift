@@ -42,6 +42,18 @@ struct ItemLineScanTests {
         }
     }
 
+    @Test("Every tracked key and core field is recognized by its name, and only by it")
+    func keyMatching() {
+        for key in ItemLineScan.TrackedKey.allCases {
+            let name = Array(key.name.utf8)
+            #expect(name.withUnsafeBufferPointer { ItemLineScan.TrackedKey.match($0) } == key, "\(key.name)")
+            #expect((name + [0x78]).withUnsafeBufferPointer { ItemLineScan.TrackedKey.match($0) } == nil)
+        }
+        for field in ItemField.allCases {
+            #expect(Array(field.name.utf8).withUnsafeBufferPointer { ItemLineCursor.field($0) } == field, "\(field.name)")
+        }
+    }
+
     @Test("Every fixture item line is scanned, with the parser's values and row")
     func fixtureLines() throws {
         for relative in Fixtures.activeFiles + Fixtures.archiveFiles {
