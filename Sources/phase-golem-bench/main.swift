@@ -5,7 +5,7 @@ import Glibc
 
 // phase-golem-bench: measures the release `phase-golem` binary as a whole process.
 //
-//   swift build -c release && .build/release/phase-golem-bench store [--runs N] [--original PATH] [--sizes N,N]
+//   swift build -c release && .build/release/phase-golem-bench store [--runs N] [--original PATH] [--sizes N,N] [--binary PATH]
 //
 // With --original (the original phase-golem binary, given at run time: nothing in the repository
 // refers to it), every figure is measured for both binaries in alternating runs and printed with
@@ -89,7 +89,9 @@ enum Bench {
             fail("cannot generate the store: \(error)")
         }
         guard output.succeeded else { fail("cannot generate the store: \(output.stderrText)") }
-        return (try? FileIO.read(FileIO.join(root, ".task-golem/tasks.jsonl")))??.count ?? 0
+        // The size from stat: reading the file here would grow this process, and with it every
+        // later child's reported peak (see the floor above).
+        return FileIO.length(FileIO.join(root, ".task-golem/tasks.jsonl")) ?? 0
     }
 
     /// Measures two binaries in turn (A B A B ...), so drift in the machine's speed hits both alike.
@@ -151,8 +153,8 @@ enum Bench {
         return "WRK-" + StoreGenerator.hex(index)
     }
 
-    static func storeBenchmark(runs: Int, original: String?, sizes: [Int]) {
-        let binary = binaryPath()
+    static func storeBenchmark(runs: Int, original: String?, sizes: [Int], ours: String?) {
+        let binary = ours ?? binaryPath()
         if let original, !FileIO.exists(original) { fail("\(original) not found (--original takes the original phase-golem binary)") }
         let base = "/tmp/phase-golem-bench-\(getpid())"
         defer { _ = try? ProcessRunner.run("rm", ["-rf", base]) }
@@ -241,7 +243,10 @@ case "store":
     if let index = arguments.firstIndex(of: "--sizes"), index + 1 < arguments.count {
         sizes = arguments[index + 1].split(separator: ",").compactMap { Int($0) }
     }
-    Bench.storeBenchmark(runs: runs, original: original, sizes: sizes)
+    // --binary measures another build of ours (an earlier commit's, for a before/after table).
+    var ours: String?
+    if let index = arguments.firstIndex(of: "--binary"), index + 1 < arguments.count { ours = arguments[index + 1] }
+    Bench.storeBenchmark(runs: runs, original: original, sizes: sizes, ours: ours)
 case "run":
     RunBenchmark.runBenchmark()
 case "tui":
@@ -259,6 +264,6 @@ case "generate":
         Bench.fail("\(error)")
     }
 default:
-    Logger.writeLine("usage: phase-golem-bench store [--runs N] [--original PATH] [--sizes 1000,10000] | run | tui | generate COUNT DIR [BLOCKED]", to: 2)
+    Logger.writeLine("usage: phase-golem-bench store [--runs N] [--original PATH] [--sizes 1000,10000] [--binary PATH] | run | tui | generate COUNT DIR [BLOCKED]", to: 2)
     exit(2)
 }

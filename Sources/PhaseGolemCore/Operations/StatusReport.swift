@@ -112,7 +112,12 @@ public enum StatusReport {
 
     /// The table text for rows already extracted (the streaming path of `status`).
     public static func table(rows: [Row]) -> String {
-        guard !rows.isEmpty else { return "No items in backlog.\n" }
+        String(decoding: tableBytes(rows: rows), as: UTF8.self)
+    }
+
+    /// The table as bytes, so a large one is written out without copying it into a string.
+    public static func tableBytes(rows: [Row]) -> [UInt8] {
+        guard !rows.isEmpty else { return Array("No items in backlog.\n".utf8) }
         var out: [UInt8] = []
         out.reserveCapacity((rows.count + 3) * 120)
         appendLine(&out, ["ID", "STATUS", "PHASE", "PIPELINE", "IMPACT", "SIZE", "RISK"], title: "TITLE")
@@ -128,7 +133,7 @@ public enum StatusReport {
             ], title: truncatedTitle(TerminalText.plain(row.title)))
         }
         out.append(contentsOf: "\n\(rows.count) item(s) total\n".utf8)
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     private static let widths = [12, 12, 12, 10, 8, 8, 8]

@@ -50,7 +50,7 @@ struct StatusCommand: ParsableCommand {
         if json {
             Output.stdout(StatusReport.json(entries: Array(zip(rows, objects)).map { (row: $0.0, object: $0.1) }))
         } else {
-            Output.stdout(StatusReport.table(rows: rows))
+            Output.stdout(bytes: StatusReport.tableBytes(rows: rows))
         }
     }
 }
