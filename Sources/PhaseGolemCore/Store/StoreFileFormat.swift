@@ -172,30 +172,18 @@ public enum StoreFileFormat {
     @discardableResult
     public static func scan(path: String, strict: Bool, chunkSize: Int = 1 << 20,
                             _ body: (StoreItem) -> Void) throws(StoreError) -> StoreDialect? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            throw .io("Failed to read \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
-        var scanner = LineScanner(path: path, strict: strict)
-        var pending: [UInt8] = []
-        while true {
-            var chunk = [UInt8](repeating: 0, count: chunkSize)
-            let got = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, chunkSize) }
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw .io("Failed to read \(path): \(String(cString: strerror(errno)))")
+        var sawParent = false
+        let found = try forEachItemLine(path: path, chunkSize: chunkSize) { (line, lineNumber) throws(StoreError) in
+            do throws(ItemLineError) {
+                let item = try StoreItem.parse(line: line)
+                if item.hadParentKey { sawParent = true }
+                body(item)
+            } catch {
+                // A lenient scan skips the line, as task-golem reads its archive.
+                if strict { throw .corruption(describe(error, line: lineNumber, path: path)) }
             }
-            if got == 0 {
-                if !pending.isEmpty { try scanner.feed(pending[...], final: true, body) }
-                break
-            }
-            chunk.removeLast(chunkSize - got)
-            let data = pending.isEmpty ? chunk : pending + chunk
-            pending = Array(try scanner.feed(data[...], final: false, body))
         }
-        return scanner.sawParent ? .v02 : .v01
+        return found ? (sawParent ? .v02 : .v01) : nil
     }
 
     static func checkHeader(_ line: UnsafeBufferPointer<UInt8>, path: String) -> StoreError? {
