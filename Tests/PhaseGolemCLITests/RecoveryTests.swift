@@ -146,14 +146,16 @@ struct RecoveryTests {
         #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
     }
 
-    @Test("a target that is already archived is skipped, so the same command can run again")
+    @Test("a target that is already archived is skipped as done (D12), so the same command can run again")
     func archivedTargetIsSkipped() throws {
         let root = try Self.project()
         defer { CLIHarness.remove(root) }
         #expect(try RunHarness.run(["--target", Self.id], in: root).status == 0)
         let again = try RunHarness.run(["--target", Self.id], in: root)
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stderr.contains("[target] \(Self.id) not found (archived?). Skipping (1/1).\n"))
+        #expect(again.stderr.contains("\n[target] \(Self.id) already done. Skipping (1/1).\n"), "\(again.stderr)")
+        #expect(!again.stderr.contains("not found"), "\(again.stderr)")
+        #expect(RunHarness.summaryLines(again.stderr).last == "Halt reason: TargetCompleted")
         #expect(RunHarness.agentLog(root) == ["\(Self.id) review 1"])
         let unknown = try RunHarness.run(["--target", "WRK-99999"], in: root)
         #expect(unknown.status == 1)

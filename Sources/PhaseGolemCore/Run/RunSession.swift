@@ -67,7 +67,10 @@ public final class RunSession: @unchecked Sendable {
         let config = loaded.config
         let items: [StoreItem]
         do {
-            items = try TaskStore(root: root).loadActive(cache: &storeCache).items
+            // No store folder: an empty backlog, so preflight reports it with its own three
+            // lines and fix, as the original does.
+            let hasStore = FileIO.isDirectory(FileIO.join(root, ".task-golem"))
+            items = hasStore ? try TaskStore(root: root).loadActive(cache: &storeCache).items : []
         } catch {
             throw OperationError("Failed to load task-golem store: \(error)")
         }
@@ -84,7 +87,8 @@ public final class RunSession: @unchecked Sendable {
             filter = try ItemFilter.parse(options.only)
         }
         let params = RunParams(targets: targets, filter: filter, cap: options.cap ?? config.execution.defaultPhaseCap,
-                               autoAdvance: options.autoAdvance ?? config.execution.autoAdvance)
+                               autoAdvance: options.autoAdvance ?? config.execution.autoAdvance,
+                               archivedTargets: Set(targets).intersection(archived))
         logConfiguration(params: params, config: config, items: items)
 
         events.info("")
@@ -101,10 +105,14 @@ public final class RunSession: @unchecked Sendable {
     }
 
     /// What `run` and `triage` share: header, runtime lock, stale results, git, config, agent.
-    private func startup() throws -> (LoadedConfig, String) {
-        events.info("--- Phase Golem ---")
-        events.info("")
-        events.info("[pre] Acquiring lock...")
+    /// `triage` does the same steps without announcing them: the original's `triage` prints
+    /// neither the header nor the lock and git lines, and scripts see its output as it was.
+    private func startup(announce: Bool = true) throws -> (LoadedConfig, String) {
+        if announce {
+            events.info("--- Phase Golem ---")
+            events.info("")
+            events.info("[pre] Acquiring lock...")
+        }
         do {
             lock = try RuntimeLock(root: root)
         } catch {
@@ -121,13 +129,13 @@ public final class RunSession: @unchecked Sendable {
         cleanStaleResults(tag: "pre")
         repairStore()
 
-        events.info("[pre] Checking git preconditions...")
+        if announce { events.info("[pre] Checking git preconditions...") }
         try GitPreconditions(root: root, events: events, interruptedHolder: interrupted).check()
 
         let loaded = try ConfigLoader.load(root: root, explicitPath: options.configPath)
         let config = loaded.config
         let agent = AgentCommand(config.agent)
-        events.info("[pre] Verifying \(agent.displayName)...")
+        events.info("[pre] Verifying \(agent.displayName) ...")
         try agent.verifyAvailable(root: root)
         let model = config.agent.model ?? "default"
         let agentDescription = "\(agent.displayName) (model: \(model))"
@@ -144,7 +152,7 @@ public final class RunSession: @unchecked Sendable {
     /// The standalone `triage` command (behavior.md §16.2): every New item once, no retries,
     /// routing applied and committed (D4). Returns how many items were triaged.
     public func triage() async throws -> Int {
-        let (loaded, agentDescription) = try startup()
+        let (loaded, agentDescription) = try startup(announce: false)
         let context = makeContext(loaded: loaded, agentDescription: agentDescription)
         let coordinator = context.coordinator
         let executor = PhaseExecutor(context: context)

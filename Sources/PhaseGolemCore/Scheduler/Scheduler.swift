@@ -243,6 +243,12 @@ public final class Scheduler {
                 continue
             }
             guard let item = snapshot.first(where: { $0.id == id }) else {
+                if params.archivedTargets.contains(id) {
+                    // D12: archived before this run, so the same command can be run again.
+                    events.info("[target] \(id) already done. Skipping (\(position)).")
+                    skip(id, "already done")
+                    continue
+                }
                 events.warn("[target] \(id) not found (archived?). Skipping (\(position)).")
                 skip(id, "not found (archived?)")
                 continue
