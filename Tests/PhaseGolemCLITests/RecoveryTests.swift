@@ -58,7 +58,7 @@ struct RecoveryTests {
         try CLIHarness.write("my own edit\n", to: root + "/notes.md")
         let result = try RunHarness.run(["--target", Self.id], in: root)
         #expect(result.status == 1)
-        #expect(result.stderr.contains("Working tree is not clean. Commit or stash changes before running phase-golem. (Dirty: notes.md)"))
+        #expect(result.stderr.contains("\nError: Working tree is not clean. Commit or stash changes before running phase-golem.\nhint: uncommitted: notes.md\n"))
         #expect(RunHarness.agentLog(root).isEmpty)
         #expect(!Self.pidFileExists(root))
         // And a run that finished leaves no PID file either: the next run must not think it was killed.

@@ -28,7 +28,7 @@ public struct GitPreconditions {
         // and refs in the common one; both must be writable and both can hold stale locks.
         let probe = try git.runAllowingFailure(["rev-parse", "--git-dir", "--git-common-dir"])
         guard probe.succeeded else {
-            throw OperationError("Not a git repository (or git is not installed). Run phase-golem in your repository "
+            throw OperationError("Not a git repository (or git is not installed)\nhint: run phase-golem in your repository "
                 + "(or pass --root), or create one with `git init` and `phase-golem init`")
         }
         let reported = probe.stdoutText.split(separator: "\n").map { String($0).trimmed() }
@@ -44,7 +44,7 @@ public struct GitPreconditions {
         let storeOnly = paths.allSatisfy { TaskStore.relativeStorePaths.contains($0) || $0 == ".task-golem/tasks.lock" }
         if !storeOnly && interruptedHolder == nil {
             let shown = paths.prefix(5).joined(separator: ", ") + (paths.count > 5 ? ", …" : "")
-            throw OperationError("Working tree is not clean. Commit or stash changes before running phase-golem. (Dirty: \(shown))")
+            throw OperationError("Working tree is not clean. Commit or stash changes before running phase-golem.\nhint: uncommitted: \(shown)")
         }
         if !(try git.runAllowingFailure(["symbolic-ref", "--quiet", "HEAD"]).succeeded) {
             throw OperationError("Detached HEAD state detected. Check out a branch before running phase-golem.")

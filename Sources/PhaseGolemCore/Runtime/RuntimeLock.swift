@@ -73,7 +73,7 @@ public final class RuntimeLock: @unchecked Sendable {
             return Failure(description: "Another phase-golem instance holds the lock. If this is stale, remove \(lockPath)")
         }
         if kill(pid, 0) == 0 || errno == EPERM {
-            return Failure(description: "Another phase-golem instance is running (PID \(pid)). Wait for it to finish, or stop it first")
+            return Failure(description: "Another phase-golem instance is running (PID \(pid))\nhint: wait for it to finish, or stop it first")
         }
         return Failure(description: "Lock file is held but recorded PID \(pid) is not alive. Remove \(lockPath) and \(pidPath) to recover")
     }
