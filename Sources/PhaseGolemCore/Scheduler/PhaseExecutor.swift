@@ -92,7 +92,8 @@ public struct PhaseExecutor: Sendable {
                     }
                 }
             } catch {
-                return .blocked("Staleness check failed for commit \(anchor): \(error)")
+                // `Git error: ` as the original's coordinator worded it: the reason is stored and logged.
+                return .blocked("Staleness check failed for commit \(anchor): Git error: \(error)")
             }
         }
 
