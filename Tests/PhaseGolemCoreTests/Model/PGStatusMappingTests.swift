@@ -87,4 +87,13 @@ struct PGStatusMappingTests {
             "Item WRK-a1b2c: invalid x-pg-size value 'huge', treating as absent",
         ])
     }
+
+    @Test("An invalid x-pg-status is reported before the other fields, in the original's order")
+    func statusWarningFirst() throws {
+        let item = try Self.item(extra: ",\"x-pg-size\":\"huge\",\"x-pg-status\":\"weird\"")
+        #expect(item.phaseGolemWarnings() == [
+            "Item WRK-a1b2c: invalid x-pg-status value 'weird', defaulting to New",
+            "Item WRK-a1b2c: invalid x-pg-size value 'huge', treating as absent",
+        ])
+    }
 }
