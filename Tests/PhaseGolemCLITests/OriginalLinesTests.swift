@@ -154,4 +154,27 @@ struct OriginalLinesTests {
         ], "\(result.stderr)")
         #expect(lines.suffix(2) == ["Triaged 1 item(s)", ""], "\(result.stderr)")
     }
+
+    @Test("a malformed store line: the original's lines up to the error, which is said once")
+    func malformedStore() throws {
+        let root = try Self.project(items: [RunHarness.item("WRK-001", status: .ready)])
+        defer { CLIHarness.remove(root) }
+        let store = root + "/.task-golem/tasks.jsonl"
+        try CLIHarness.write(String(decoding: try CLIHarness.read(store), as: UTF8.self) + "garbage\n", to: store)
+        try CLIHarness.git(["commit", "-q", "-am", "broken store"], in: root)
+        let result = try CLIHarness.run(["run"], in: root, environment: Self.environment)
+        #expect(result.status == 1)
+        let lines = Self.lines(result.stderr)
+        #expect(Array(lines.prefix(7)) == [
+            "--- Phase Golem ---",
+            "",
+            "[pre] Acquiring lock...",
+            "[pre] Checking git preconditions...",
+            "[pre] Verifying Claude CLI ...",
+            "[config] Agent: Claude CLI (model: default)",
+            "[config] Binary: \(RunHarness.fakeAgent)",
+        ], "\(result.stderr)")
+        #expect(lines.count > 7 && lines[7].hasPrefix("Error: Failed to load task-golem store: Storage corruption: Malformed item on line 3"),
+                "\(result.stderr)")
+    }
 }

@@ -245,6 +245,12 @@ public final class RunSession: @unchecked Sendable {
         do {
             for message in try StoreRepair.repair(store, cache: &storeCache) { events.warn("[pre] " + message) }
         } catch {
+            // An unreadable store is the load's error, with the original's line: saying it twice
+            // would only push that line down.
+            switch error as? StoreError {
+            case .corruption?, .unsupportedSchema?: return
+            default: break
+            }
             events.warn("[pre] Warning: could not check the store for an interrupted write: \(error)")
         }
     }
