@@ -27,7 +27,7 @@ struct RunScenarioTests {
         #expect(subjects.contains("[\(id)][triage] Phase output"))
         #expect(subjects.contains("[\(id)][build] Phase output"))
         #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
-        // The worklog went into git with the rest (D4).
+        // The worklog went into git with the rest (docs/decisions.md D4).
         let tracked = try CLIHarness.git(["ls-files", "_worklog"], in: root)
         #expect(tracked.hasPrefix("_worklog/"))
         // The store a run leaves behind is canonical and strictly readable.

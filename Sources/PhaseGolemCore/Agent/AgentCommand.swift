@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// The command line, name and availability check of the configured agent program (behavior.md §11.1, §6 step 7).
+/// The command line, name and availability check of the configured agent program (docs/compatibility.md#agents, docs/compatibility.md#run-startup step 7).
 ///
 /// No shell is ever involved: the prompt is a single argv element, so nothing in an item's
 /// title or description can be read as shell syntax.
@@ -69,7 +69,7 @@ public struct AgentCommand: Sendable, Equatable {
     /// claude and opencode must answer `--version`, as the original required. A custom command
     /// is only looked up, never run: an arbitrary program may not understand `--version`, and
     /// running it could have effects. A relative command path is resolved against `root`,
-    /// the agent's working directory (D7). `searchPath` replaces `$PATH` (tests use it).
+    /// the agent's working directory (docs/decisions.md D7). `searchPath` replaces `$PATH` (tests use it).
     public func verifyAvailable(root: String = ".", searchPath: String? = nil) throws(AgentError) {
         switch config.cli {
         case .claude, .opencode:

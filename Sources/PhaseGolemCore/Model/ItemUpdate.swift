@@ -1,4 +1,4 @@
-/// A change to one item, as the scheduler and commands request it (behavior.md §5, §13.2).
+/// A change to one item, as the scheduler and commands request it (docs/compatibility.md#items-and-statuses, docs/compatibility.md#the-coordinator-and-commits).
 public enum ItemUpdate: Sendable, Equatable {
     case transitionStatus(PGStatus)
     case setPhase(String)

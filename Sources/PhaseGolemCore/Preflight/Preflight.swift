@@ -18,7 +18,7 @@ public struct PreflightError: Sendable, Equatable, CustomStringConvertible {
 
 /// Checks that a run can start: store present, config coherent, workflows on disk, items
 /// pointing at real pipelines and phases, no duplicate ids, no broken dependency graph
-/// (behavior.md §3.5, with DECISIONS D3: a dependency found in the archive is met).
+/// (docs/compatibility.md#preflight, with docs/decisions.md D3: a dependency found in the archive is met).
 ///
 /// The condition, location and fix texts of the checks the original has are its own, word for
 /// word (even the legacy `BACKLOG.yaml` locations): scripts match these lines.

@@ -8,7 +8,7 @@ public struct RunOptions: Sendable {
     public var configPath: String?
     public var targets: [String]
     public var only: [String]
-    /// nil: `execution.default_phase_cap` (D5).
+    /// nil: `execution.default_phase_cap` (docs/decisions.md D5).
     public var cap: Int?
     /// nil: `execution.auto_advance` from the config.
     public var autoAdvance: Bool?
@@ -35,7 +35,7 @@ public struct PreparedRun: Sendable {
     public var agentDescription: String
 }
 
-/// The `run` command end to end: startup checks (behavior.md §6), the scheduler, the final
+/// The `run` command end to end: startup checks (docs/compatibility.md#run-startup), the scheduler, the final
 /// commit and cleanup. Everything it says goes to the event bus.
 public final class RunSession: @unchecked Sendable {
     // Mutated only by `prepare` and `execute`, which the caller runs one after the other.
@@ -149,8 +149,8 @@ public final class RunSession: @unchecked Sendable {
         return (loaded, agentDescription)
     }
 
-    /// The standalone `triage` command (behavior.md §16.2): every New item once, no retries,
-    /// routing applied and committed (D4). Returns how many items were triaged.
+    /// The standalone `triage` command (docs/compatibility.md#other-commands): every New item once, no retries,
+    /// routing applied and committed (docs/decisions.md D4). Returns how many items were triaged.
     public func triage() async throws -> Int {
         let (loaded, agentDescription) = try startup(announce: false)
         let context = makeContext(loaded: loaded, agentDescription: agentDescription)

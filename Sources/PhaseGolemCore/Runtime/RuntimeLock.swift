@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// The one-instance-per-project lock: `flock` on `.phase-golem/phase-golem.lock`, plus a PID file
-/// for the error message (behavior.md §15).
+/// for the error message (docs/compatibility.md#the-runtime-lock).
 public final class RuntimeLock: @unchecked Sendable {
     // Only touched by init and deinit; the object is immutable in between.
     private let fd: Int32

@@ -9,7 +9,7 @@ public struct RunParams: Sendable, Equatable {
     /// Skip a blocked target and go on to the next, instead of halting.
     public var autoAdvance: Bool
     /// Targets found only in the archive when the run started: done already, so skipped as
-    /// done (D12) rather than reported missing.
+    /// done (docs/decisions.md D12) rather than reported missing.
     public var archivedTargets: Set<String>
 
     public init(targets: [String] = [], filter: ItemFilter? = nil, cap: Int = 100, autoAdvance: Bool = false,

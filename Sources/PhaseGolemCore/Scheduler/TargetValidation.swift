@@ -1,8 +1,8 @@
-/// Checks `run --target` values before anything runs (behavior.md §2.5, DECISIONS.md D2).
+/// Checks `run --target` values before anything runs (docs/compatibility.md#command-line, docs/decisions.md D2).
 public enum TargetValidation {
     /// Whether `id` is `<prefix>-<suffix>`, both non-empty ASCII letters and digits, one `-`.
     ///
-    /// Wider than the original's hex-only suffix so task-golem ≥ 0.2's base32 ids work (D2), yet
+    /// Wider than the original's hex-only suffix so task-golem ≥ 0.2's base32 ids work (docs/decisions.md D2), yet
     /// strict enough that an id is always a safe file-name component (no `/`, `..`, spaces or
     /// control characters).
     public static func isValidFormat(_ id: String) -> Bool {
@@ -40,7 +40,7 @@ public enum TargetValidation {
         var errors: [String] = []
         for target in targets where !isValidFormat(target) {
             // The original's words, kept for scripts although ours accepts any letters and digits
-            // in the suffix (D2); `formatError` says so on a hint line.
+            // in the suffix (docs/decisions.md D2); `formatError` says so on a hint line.
             errors.append("Invalid target format '\(displayed(target))': expected <prefix>-<id> (numeric or hex suffix)")
         }
         for target in targets where !activeIDs.contains(target) && !archivedIDs.contains(target) {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import PhaseGolemCore
 
-/// Command lines, names and availability probes of behavior.md §11.1 and §6 step 7.
+/// Command lines, names and availability probes of docs/compatibility.md#agents, docs/compatibility.md#run-startup step 7.
 @Suite("Agent command")
 struct AgentCommandTests {
     @Test func claudeArgv() {

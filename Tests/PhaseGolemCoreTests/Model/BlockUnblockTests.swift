@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// Blocking and unblocking (behavior.md §5.4, store.md §9.3).
+/// Blocking and unblocking (docs/compatibility.md#items-and-statuses, docs/store-format.md#phase-golems-keys).
 @Suite("Block and unblock")
 struct BlockUnblockTests {
     static let blockable: [(PGStatus, NativeStatus)] = [

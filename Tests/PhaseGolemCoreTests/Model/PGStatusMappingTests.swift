@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// Six phase-golem states over four native ones (behavior.md §5.1).
+/// Six phase-golem states over four native ones (docs/compatibility.md#items-and-statuses).
 @Suite("PG status mapping")
 struct PGStatusMappingTests {
     static func item(status: String = "todo", extra: String = "") throws -> StoreItem {

@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// `--target` format (DECISIONS.md D2) and validation (behavior.md §2.5).
+/// `--target` format (docs/decisions.md D2) and validation (docs/compatibility.md#command-line).
 @Suite("Target validation")
 struct TargetValidationTests {
     static func formatError(_ target: String) -> String {

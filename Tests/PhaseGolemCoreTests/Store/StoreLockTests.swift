@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import PhaseGolemCore
 
-/// `tasks.lock` is a BSD flock shared with other processes (store.md §6.1).
+/// `tasks.lock` is a BSD flock shared with other processes (docs/store-format.md#concurrent-writers).
 @Suite("Store lock")
 struct StoreLockTests {
     static let shortPolicy = StoreLock.Policy(timeoutSeconds: 0.5, initialDelaySeconds: 0.01, maxDelaySeconds: 0.1)
