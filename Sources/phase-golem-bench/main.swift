@@ -129,7 +129,7 @@ enum Bench {
     }
 
     /// Holds the runtime lock of `root` as a run would, so our `unblock`/`advance` leave their
-    /// commit to "the run" (DECISIONS D4) and do what the original does: the store change only.
+    /// commit to "the run" (docs/decisions.md D4) and do what the original does: the store change only.
     static func holdRuntimeLock(root: String) -> Int32 {
         let path = RuntimeLock.lockPath(root: root)
         do {
@@ -162,7 +162,7 @@ enum Bench {
             Whole-process wall time and peak RSS of `phase-golem` (ours: \(binary)\(original.map { "; original: \($0)" } ?? "")),
             runs alternating between the two on identical copies of each generated store. unblock and advance
             measure the store change only, as the original makes it: ours runs with the runtime lock held by
-            this bench, so it leaves the git commit (DECISIONS D4) to that "run"; the line marked "with git"
+            this bench, so it leaves the git commit (docs/decisions.md D4) to that "run"; the line marked "with git"
             measures ours committing, in a git repository, with nothing to compare it to.
             """)
 

@@ -1,4 +1,4 @@
-/// The run loop: select actions, run phases, handle results, until a halt reason (behavior.md §7).
+/// The run loop: select actions, run phases, handle results, until a halt reason (docs/compatibility.md#the-run-loop).
 ///
 /// One instance runs one loop inside one task; phase and triage work runs in child tasks that
 /// only see the Sendable `RunContext`, and report back through `Completion` values.
@@ -9,7 +9,7 @@ public final class Scheduler {
     private var coordinator: Coordinator { context.coordinator }
     private var execution: ExecutionConfig { context.config.execution }
 
-    // Run state (§7.1).
+    // Run state (docs/compatibility.md#the-run-loop).
     private(set) var phasesExecuted = 0
     private(set) var consecutiveExhaustions = 0
     private(set) var itemsCompleted: [String] = []
@@ -196,7 +196,7 @@ public final class Scheduler {
         events.publish(.capUsage(used: phasesExecuted, cap: params.cap))
     }
 
-    // MARK: Targets (§7.2 step 4 and the auto-advance design)
+    // MARK: Targets (docs/compatibility.md#the-run-loop step 4 and the auto-advance design)
 
     enum TargetStep {
         case proceed
@@ -218,7 +218,7 @@ public final class Scheduler {
                 events.publish(.targetBlocked(id: id, index: targetIndex, total: total, reason: reason, autoAdvancing: true, next: nextTarget))
                 await drain(&group)
                 await batchCommitIgnoringErrors()
-                // D9: the blocked state in its own commit before the next target starts.
+                // docs/decisions.md D9: the blocked state in its own commit before the next target starts.
                 do {
                     try await coordinator.commitBlockedTarget(id)
                 } catch {
@@ -238,11 +238,17 @@ public final class Scheduler {
             let id = params.targets[targetIndex]
             let position = "\(targetIndex + 1)/\(total)"
             if itemsCompleted.contains(id) {
-                // D11: completed in this run; already reported as completed.
+                // docs/decisions.md D11: completed in this run; already reported as completed.
                 targetIndex += 1
                 continue
             }
             guard let item = snapshot.first(where: { $0.id == id }) else {
+                if params.archivedTargets.contains(id) {
+                    // docs/decisions.md D12: archived before this run, so the same command can be run again.
+                    events.info("[target] \(id) already done. Skipping (\(position)).")
+                    skip(id, "already done")
+                    continue
+                }
                 events.warn("[target] \(id) not found (archived?). Skipping (\(position)).")
                 skip(id, "not found (archived?)")
                 continue
@@ -284,7 +290,7 @@ public final class Scheduler {
 
     // MARK: Waiting
 
-    /// Awaits every in-flight task and handles its result; handler errors are ignored (§7.6).
+    /// Awaits every in-flight task and handles its result; handler errors are ignored (docs/compatibility.md#the-run-loop).
     private func drain(_ group: inout ThrowingTaskGroup<Completion, any Error>) async {
         while !running.isEmpty {
             guard let completion = try? await group.next() else { break }
@@ -298,7 +304,7 @@ public final class Scheduler {
         try? await coordinator.batchCommit()
     }
 
-    // MARK: Promotion (§9.1)
+    // MARK: Promotion (docs/compatibility.md#handling-results)
 
     private func promote(_ id: String, snapshot: [StoreItem]) async throws {
         guard let item = snapshot.first(where: { $0.id == id }) else {
@@ -316,7 +322,7 @@ public final class Scheduler {
         events.publish(.itemPromoted(id: id, phase: first.name))
     }
 
-    // MARK: Results (§9)
+    // MARK: Results (docs/compatibility.md#handling-results)
 
     private func handle(_ completion: Completion) async throws {
         let id = completion.itemID
@@ -347,7 +353,7 @@ public final class Scheduler {
         }
     }
 
-    /// Failed or Blocked: block the item, worklog, remember it (§9.4, §9.5; the original wrote the
+    /// Failed or Blocked: block the item, worklog, remember it (docs/compatibility.md#handling-results; the original wrote the
     /// worklog first, so a block it failed to save was still in the worklog).
     ///
     /// A store that cannot be written stops the run (the error is thrown): going on would run
@@ -392,7 +398,7 @@ public final class Scheduler {
         var warnings: [String]
     }
 
-    /// A phase completed (§9.2): assessments, follow-ups, the start anchor and the transitions
+    /// A phase completed (docs/compatibility.md#handling-results): assessments, follow-ups, the start anchor and the transitions
     /// in one locked write (the item re-read inside the lock), then the worklog and the commit.
     private func handleSuccess(_ id: String, _ result: PhaseResult, startSHA: String?) async throws {
         let tag = "[\(id)][\(result.phase.uppercased())]"
@@ -453,7 +459,7 @@ public final class Scheduler {
         }
     }
 
-    /// More work remains in this phase (§9.3): commit now, run the same phase again.
+    /// More work remains in this phase (docs/compatibility.md#handling-results): commit now, run the same phase again.
     private func handleSubphase(_ id: String, _ result: PhaseResult, startSHA: String?) async throws {
         events.info("[\(id)][\(result.phase.uppercased())] Result: SUBPHASE_COMPLETE — \(result.summary)")
         events.publish(.phaseFinished(itemID: id, phase: result.phase, outcome: .subphaseComplete, detail: result.summary))
@@ -471,7 +477,7 @@ public final class Scheduler {
         previousSummaries[id] = result.summary
     }
 
-    /// Triage finished (§9.7): follow-ups, duplicate merges, routing.
+    /// Triage finished (docs/compatibility.md#handling-results): follow-ups, duplicate merges, routing.
     private func handleTriage(_ id: String, _ result: PhaseResult) async throws {
         events.info("[\(id)][TRIAGE] Result: \(result.result.logName) — \(result.summary)")
         let outcome: SchedulerEvent.PhaseOutcome
