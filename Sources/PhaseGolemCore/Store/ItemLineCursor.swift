@@ -56,8 +56,10 @@ struct ItemLineCursor {
                 let start = index
                 guard value(depth: 0) else { return false }
                 if let tracked = ItemLineScan.TrackedKey.match(key) {
-                    result.trackedStarts[tracked.rawValue] = Int32(truncatingIfNeeded: start)
-                    result.trackedEnds[tracked.rawValue] = Int32(truncatingIfNeeded: index)
+                    // Offsets are kept in 32 bits; a line past 2 GB goes to the full parser.
+                    guard let start32 = Int32(exactly: start), let end32 = Int32(exactly: index) else { return false }
+                    result.trackedStarts[tracked.rawValue] = start32
+                    result.trackedEnds[tracked.rawValue] = end32
                 }
             } else {
                 // Not x-: a core field, or an invalid key the full parser reports.
