@@ -5,7 +5,11 @@ import Glibc
 
 // phase-golem-bench: measures the release `phase-golem` binary as a whole process.
 //
-//   swift build -c release && .build/release/phase-golem-bench store [--runs N]
+//   swift build -c release && .build/release/phase-golem-bench store [--runs N] [--original PATH] [--sizes N,N] [--binary PATH]
+//
+// With --original (the original phase-golem binary, given at run time: nothing in the repository
+// refers to it), every figure is measured for both binaries in alternating runs and printed with
+// the ratio ours / original.
 //
 // Numbers are wall-clock medians over several runs and the peak resident set size
 // (getrusage of the child), for realistic stores of 1k, 10k and 100k items.
@@ -85,13 +89,82 @@ enum Bench {
             fail("cannot generate the store: \(error)")
         }
         guard output.succeeded else { fail("cannot generate the store: \(output.stderrText)") }
-        return (try? FileIO.read(FileIO.join(root, ".task-golem/tasks.jsonl")))??.count ?? 0
+        // The size from stat: reading the file here would grow this process, and with it every
+        // later child's reported peak (see the floor above).
+        return FileIO.length(FileIO.join(root, ".task-golem/tasks.jsonl")) ?? 0
     }
 
-    static func storeBenchmark(runs: Int) {
-        let binary = binaryPath()
+    /// Measures two binaries in turn (A B A B ...), so drift in the machine's speed hits both alike.
+    static func measurePair(_ a: (binary: String, root: String), _ b: (binary: String, root: String)?, runs: Int,
+                            _ arguments: (Int) -> [String]) -> (Measurement, Measurement?) {
+        var first = Measurement()
+        var second = Measurement()
+        for run in 0..<runs {
+            let (seconds, peak) = runOnce(a.binary, arguments(run), in: a.root)
+            first.seconds.append(seconds)
+            first.peakKB = max(first.peakKB, peak)
+            if let b {
+                let (seconds, peak) = runOnce(b.binary, arguments(run), in: b.root)
+                second.seconds.append(seconds)
+                second.peakKB = max(second.peakKB, peak)
+            }
+        }
+        return (first, b == nil ? nil : second)
+    }
+
+    /// One result line: ours, and with the original its figures and the ratios (ours / original).
+    static func report(_ label: String, _ ours: Measurement, _ original: Measurement?) {
+        var line = "\(label): ours median \(format(ours.median)) (min \(format(ours.minimum))), peak \(ours.peakKB / 1024) MB"
+        if let original {
+            let pairs = zip(ours.seconds, original.seconds).map { $0 / $1 }.sorted()
+            let pairMedian = pairs.isEmpty ? 0 : pairs[pairs.count / 2]
+            line += "; original median \(format(original.median)) (min \(format(original.minimum))), peak \(original.peakKB / 1024) MB"
+            line += "; ratio of medians \(ratio(ours.median / original.median)), median of paired ratios \(ratio(pairMedian))"
+        }
+        print(line)
+    }
+
+    static func ratio(_ value: Double) -> String {
+        String(Int((value * 100).rounded())).leftPadDecimal(2) + "x"
+    }
+
+    /// Holds the runtime lock of `root` as a run would, so our `unblock`/`advance` leave their
+    /// commit to "the run" (docs/decisions.md D4) and do what the original does: the store change only.
+    static func holdRuntimeLock(root: String) -> Int32 {
+        let path = RuntimeLock.lockPath(root: root)
+        do {
+            try FileIO.makeDirectories(FileIO.parentDirectory(of: path))
+        } catch {
+            fail("cannot create \(path): \(error)")
+        }
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
+        guard fd >= 0, flock(fd, LOCK_EX | LOCK_NB) == 0 else { fail("cannot lock \(path)") }
+        return fd
+    }
+
+    static func copyTree(_ from: String, _ to: String) {
+        guard let output = try? ProcessRunner.run("cp", ["-a", from, to]), output.succeeded else { fail("cannot copy \(from) to \(to)") }
+    }
+
+    /// The id of an InProgress item of a generated store (every sixth item from the fourth on, past the blocked ones).
+    static func inProgressID(blocked: Int) -> String {
+        var index = 3
+        while index < blocked { index += 6 }
+        return "WRK-" + StoreGenerator.hex(index)
+    }
+
+    static func storeBenchmark(runs: Int, original: String?, sizes: [Int], ours: String?) {
+        let binary = ours ?? binaryPath()
+        if let original, !FileIO.exists(original) { fail("\(original) not found (--original takes the original phase-golem binary)") }
         let base = "/tmp/phase-golem-bench-\(getpid())"
         defer { _ = try? ProcessRunner.run("rm", ["-rf", base]) }
+        print("""
+            Whole-process wall time and peak RSS of `phase-golem` (ours: \(binary)\(original.map { "; original: \($0)" } ?? "")),
+            runs alternating between the two on identical copies of each generated store. unblock and advance
+            measure the store change only, as the original makes it: ours runs with the runtime lock held by
+            this bench, so it leaves the git commit (docs/decisions.md D4) to that "run"; the line marked "with git"
+            measures ours committing, in a git repository, with nothing to compare it to.
+            """)
 
         let empty = FileIO.join(base, "empty")
         generate(count: 0, blocked: 0, root: empty)
@@ -99,18 +172,43 @@ enum Bench {
         // address space at exec), so the stores are generated by a child and this one stays small.
         let floor = measure("/bin/true", runs: 3, in: empty) { _ in [] }
         print("floor (peak RSS reported for /bin/true spawned by this bench): \(floor.peakKB / 1024) MB")
-        let startup = measure(binary, runs: runs * 3, in: empty) { _ in ["status"] }
-        print("startup (status, empty store): median \(format(startup.median)), min \(format(startup.minimum)), peak \(startup.peakKB / 1024) MB")
+        let startup = measurePair((binary, empty), original.map { ($0, empty) }, runs: runs * 3) { _ in ["status"] }
+        report("startup (status, empty store)", startup.0, startup.1)
 
-        for count in [1_000, 10_000, 100_000] {
+        for count in sizes {
             let root = FileIO.join(base, "s\(count)")
             let bytes = generate(count: count, blocked: runs, root: root)
+            let originalRoot = root + "-original"
+            if original != nil { copyTree(root, originalRoot) }
+            let other = original.map { ($0, originalRoot) }
+            let label = count >= 1000 ? "\(count / 1000)k" : "\(count)"
+            print("\(label) items (\(Int((Double(bytes) / 1_048_576).rounded())) MB):")
             let repeats = count >= 100_000 ? max(3, runs / 3) : runs
-            let status = measure(binary, runs: repeats, in: root) { _ in ["status"] }
-            let unblock = measure(binary, runs: runs, in: root) { run in ["unblock", StoreGenerator.blockedID(run)] }
-            let mb = Double(bytes) / 1_048_576
-            print("\(count) items (\(Int(mb.rounded())) MB): status median \(format(status.median)) (min \(format(status.minimum))), "
-                + "peak \(status.peakKB / 1024) MB; unblock median \(format(unblock.median)) (min \(format(unblock.minimum))), peak \(unblock.peakKB / 1024) MB")
+            let status = measurePair((binary, root), other, runs: repeats) { _ in ["status"] }
+            report("  status \(label)", status.0, status.1)
+            let lock = holdRuntimeLock(root: root)
+            let unblock = measurePair((binary, root), other, runs: runs) { run in ["unblock", StoreGenerator.blockedID(run)] }
+            report("  unblock \(label)", unblock.0, unblock.1)
+            let target = inProgressID(blocked: runs)
+            let advance = measurePair((binary, root), other, runs: runs) { run in ["advance", target, "--to", run % 2 == 0 ? "design" : "build"] }
+            report("  advance \(label)", advance.0, advance.1)
+            close(lock)
+            if count == 10_000 {
+                let repository = root + "-git"
+                copyTree(root, repository)
+                let git = Git(root: repository)
+                do {
+                    try git.run(["init", "-q"])
+                    try git.run(["config", "user.name", "bench"])
+                    try git.run(["config", "user.email", "bench@localhost"])
+                    try git.run(["add", "-A"])
+                    try git.run(["commit", "-q", "-m", "store"])
+                } catch {
+                    fail("cannot prepare the git repository: \(error)")
+                }
+                let committed = measure(binary, runs: runs, in: repository) { run in ["advance", target, "--to", run % 2 == 0 ? "build" : "design"] }
+                report("  advance \(label) with git (ours, committing)", committed, nil)
+            }
         }
     }
 }
@@ -139,7 +237,16 @@ if let index = arguments.firstIndex(of: "--runs"), index + 1 < arguments.count, 
 }
 switch arguments.first {
 case "store":
-    Bench.storeBenchmark(runs: runs)
+    var original: String?
+    if let index = arguments.firstIndex(of: "--original"), index + 1 < arguments.count { original = arguments[index + 1] }
+    var sizes = [1_000, 10_000, 100_000]
+    if let index = arguments.firstIndex(of: "--sizes"), index + 1 < arguments.count {
+        sizes = arguments[index + 1].split(separator: ",").compactMap { Int($0) }
+    }
+    // --binary measures another build of ours (an earlier commit's, for a before/after table).
+    var ours: String?
+    if let index = arguments.firstIndex(of: "--binary"), index + 1 < arguments.count { ours = arguments[index + 1] }
+    Bench.storeBenchmark(runs: runs, original: original, sizes: sizes, ours: ours)
 case "run":
     RunBenchmark.runBenchmark()
 case "tui":
@@ -157,6 +264,6 @@ case "generate":
         Bench.fail("\(error)")
     }
 default:
-    Logger.writeLine("usage: phase-golem-bench store [--runs N] | run | tui | generate COUNT DIR [BLOCKED]", to: 2)
+    Logger.writeLine("usage: phase-golem-bench store [--runs N] [--original PATH] [--sizes 1000,10000] [--binary PATH] | run | tui | generate COUNT DIR [BLOCKED]", to: 2)
     exit(2)
 }

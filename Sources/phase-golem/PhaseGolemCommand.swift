@@ -37,7 +37,7 @@ struct PhaseGolemCommand: AsyncParsableCommand {
 @main
 enum PhaseGolemMain {
     static func main() async {
-        if let status = FastPath.status(Array(CommandLine.arguments.dropFirst())) {
+        if let status = FastPath.run(Array(CommandLine.arguments.dropFirst())) {
             Glibc.exit(status)
         }
         let arguments = GlobalOptions.movingLeadingGlobals(Array(CommandLine.arguments.dropFirst()))

@@ -72,9 +72,7 @@ public struct ItemOperations: Sendable {
 
     /// Moves an InProgress item to the next main phase, or to `--to` (a main phase).
     public func advance(_ id: String, to target: String?, now: Timestamp = .now()) throws -> Result {
-        try store.update { transaction in
-            guard let index = transaction.index(of: id) else { throw StoreError.itemNotFound(id) }
-            var item = transaction.items[index]
+        try store.editItem(id, { item throws -> (message: String, newPhase: String) in
             guard item.pgStatus == .inProgress else {
                 throw OperationError("Cannot advance \(id): status is \(item.pgStatus.debugName), expected InProgress")
             }
@@ -82,50 +80,42 @@ public struct ItemOperations: Sendable {
             guard let pipeline = config.pipelines[pipelineName] else {
                 throw OperationError("Pipeline type '\(pipelineName)' not found in config")
             }
-            let message: String
-            let newPhase: String
             if let target {
                 guard pipeline.isMainPhase(target) else {
                     throw OperationError("Invalid phase '\(target)': expected one of \(pipeline.phases.map(\.name).joined(separator: ", "))")
                 }
                 item.setPhase(target, now: now)
                 item.setPhasePool(.main, now: now)
-                newPhase = target
-                message = "Advanced \(id) to \(target)"
-            } else {
-                guard let current = item.phase else { throw OperationError("Cannot advance \(id): no current phase set") }
-                guard let position = pipeline.mainPhaseIndex(of: current) else {
-                    throw OperationError("Current phase '\(current)' not found in pipeline")
-                }
-                guard position + 1 < pipeline.phases.count else {
-                    throw OperationError("Cannot advance \(id): '\(current)' is the final phase")
-                }
-                newPhase = pipeline.phases[position + 1].name
-                item.setPhase(newPhase, now: now)
-                message = "Advanced \(id) from \(current) to \(newPhase)"
+                return ("Advanced \(id) to \(target)", target)
             }
-            transaction.items[index] = item
-            try transaction.commitNow()
-            let outcome = commits ? committer.commit(message: "[phase-golem] Advance \(id) to \(newPhase)") : nil
-            return Result(message: message, commit: outcome, warnings: [])
-        }
+            guard let current = item.phase else { throw OperationError("Cannot advance \(id): no current phase set") }
+            guard let position = pipeline.mainPhaseIndex(of: current) else {
+                throw OperationError("Current phase '\(current)' not found in pipeline")
+            }
+            guard position + 1 < pipeline.phases.count else {
+                throw OperationError("Cannot advance \(id): '\(current)' is the final phase")
+            }
+            let newPhase = pipeline.phases[position + 1].name
+            item.setPhase(newPhase, now: now)
+            return ("Advanced \(id) from \(current) to \(newPhase)", newPhase)
+        }, then: { change in
+            let outcome = commits ? committer.commit(message: "[phase-golem] Advance \(id) to \(change.newPhase)") : nil
+            return Result(message: change.message, commit: outcome, warnings: [])
+        })
     }
 
     /// Returns a Blocked item to the status it had before, with optional notes for the agent.
     public func unblock(_ id: String, notes: String?, now: Timestamp = .now()) throws -> Result {
-        try store.update { transaction in
-            guard let index = transaction.index(of: id) else { throw StoreError.itemNotFound(id) }
-            var item = transaction.items[index]
+        try store.editItem(id, { item throws in
             guard item.pgStatus == .blocked else {
                 throw OperationError("Cannot unblock \(id): status is \(item.pgStatus.debugName), expected Blocked")
             }
-            let outcome = item.unblock(context: notes, resetPhaseCommit: true, now: now)
+            return item.unblock(context: notes, resetPhaseCommit: true, now: now)
+        }, then: { outcome in
             let restored = outcome.restored ?? .new
-            transaction.items[index] = item
-            try transaction.commitNow()
             let commit = commits ? committer.commit(message: "[phase-golem] Unblock \(id) (restored to \(restored.debugName))") : nil
             return Result(message: "Unblocked \(id) -- restored to \(restored.debugName)", commit: commit, warnings: outcome.warnings)
-        }
+        })
     }
 
     private static func unique(_ values: [String]) -> [String] {

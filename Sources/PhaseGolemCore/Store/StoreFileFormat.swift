@@ -68,15 +68,103 @@ public enum StoreFileFormat {
                 if item.hadParentKey { sawParent = true }
                 body(item)
             } catch {
-                let message: String
-                switch error {
-                case .malformed(let detail): message = "Malformed item on line \(lineNumber) of \(path): \(detail)"
-                case .invalidExtension(let detail): message = "Invalid extensions on line \(lineNumber) of \(path): \(detail)"
-                }
+                let message = StoreFileFormat.describe(error, line: lineNumber, path: path)
                 if strict { throw .corruption(message) }
                 warnings.append("Warning: skipping \(message)")
             }
         }
+    }
+
+    /// How a bad item line is reported: its line number and file, then the parser's detail.
+    static func describe(_ error: ItemLineError, line: Int, path: String) -> String {
+        switch error {
+        case .malformed(let detail): "Malformed item on line \(line) of \(path): \(detail)"
+        case .invalidExtension(let detail): "Invalid extensions on line \(line) of \(path): \(detail)"
+        }
+    }
+
+    /// Parses one line of the active file fully, reporting a bad one as corruption with its line number.
+    static func parseItem(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, path: String) throws(StoreError) -> StoreItem {
+        do throws(ItemLineError) {
+            return try StoreItem.parse(line: line)
+        } catch {
+            throw .corruption(describe(error, line: lineNumber, path: path))
+        }
+    }
+
+    /// Whether a line holds only whitespace (such lines are skipped, as task-golem skips them).
+    static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0B || $0 == 0x0C }
+    }
+
+    /// Streams the item lines of a file (header checked, blank lines and line-ending CRs dropped)
+    /// through one reused buffer: nothing is copied but the unfinished tail of each read, and a
+    /// small file costs a small buffer. `body` gets each line and its 1-based number and must not
+    /// keep the buffer. Returns false when the file is missing.
+    @discardableResult
+    static func forEachItemLine(path: String, chunkSize: Int = 1 << 20,
+                                _ body: (UnsafeBufferPointer<UInt8>, Int) throws(StoreError) -> Void) throws(StoreError) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return false }
+            throw .io("Failed to read \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var info = stat()
+        // Size + 1 so that a whole small file and its end are seen in two reads of one small buffer.
+        let size = fstat(fd, &info) == 0 ? Int(info.st_size) + 1 : chunkSize
+        let capacity = max(64, min(size, chunkSize))
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: capacity)
+        var storage = buffer
+        defer { storage.deallocate() }
+        var filled = 0
+        var lineNumber = 0
+        var atEnd = false
+        while !atEnd {
+            if filled == storage.count {
+                // A line longer than the buffer: grow it.
+                let bigger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: storage.count * 2)
+                _ = bigger.initialize(fromContentsOf: storage)
+                storage.deallocate()
+                storage = bigger
+            }
+            let got = Glibc.read(fd, storage.baseAddress.map { $0 + filled }, storage.count - filled)
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw .io("Failed to read \(path): \(String(cString: strerror(errno)))")
+            }
+            atEnd = got == 0
+            filled += got
+            guard let base = storage.baseAddress else { break }
+            var start = 0
+            while start < filled {
+                let newline = memchr(base + start, 0x0A, filled - start)
+                let end: Int
+                if let newline {
+                    end = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+                } else if atEnd {
+                    end = filled
+                } else {
+                    break
+                }
+                var lineEnd = end
+                if lineEnd > start, base[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                lineNumber += 1
+                let line = UnsafeBufferPointer(start: base + start, count: lineEnd - start)
+                if lineNumber == 1 {
+                    if let error = checkHeader(line, path: path) { throw error }
+                } else if !isBlank(line) {
+                    try body(line, lineNumber)
+                }
+                start = end + 1
+            }
+            if start > 0 {
+                let rest = max(0, filled - start)
+                if rest > 0 { memmove(base, base + start, rest) }
+                filled = rest
+            }
+        }
+        return true
     }
 
     /// Streams a file in chunks, calling `body` with each item and keeping memory bounded:
@@ -84,30 +172,18 @@ public enum StoreFileFormat {
     @discardableResult
     public static func scan(path: String, strict: Bool, chunkSize: Int = 1 << 20,
                             _ body: (StoreItem) -> Void) throws(StoreError) -> StoreDialect? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            throw .io("Failed to read \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
-        var scanner = LineScanner(path: path, strict: strict)
-        var pending: [UInt8] = []
-        while true {
-            var chunk = [UInt8](repeating: 0, count: chunkSize)
-            let got = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, chunkSize) }
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw .io("Failed to read \(path): \(String(cString: strerror(errno)))")
+        var sawParent = false
+        let found = try forEachItemLine(path: path, chunkSize: chunkSize) { (line, lineNumber) throws(StoreError) in
+            do throws(ItemLineError) {
+                let item = try StoreItem.parse(line: line)
+                if item.hadParentKey { sawParent = true }
+                body(item)
+            } catch {
+                // A lenient scan skips the line, as task-golem reads its archive.
+                if strict { throw .corruption(describe(error, line: lineNumber, path: path)) }
             }
-            if got == 0 {
-                if !pending.isEmpty { try scanner.feed(pending[...], final: true, body) }
-                break
-            }
-            chunk.removeLast(chunkSize - got)
-            let data = pending.isEmpty ? chunk : pending + chunk
-            pending = Array(try scanner.feed(data[...], final: false, body))
         }
-        return scanner.sawParent ? .v02 : .v01
+        return found ? (sawParent ? .v02 : .v01) : nil
     }
 
     static func checkHeader(_ line: UnsafeBufferPointer<UInt8>, path: String) -> StoreError? {

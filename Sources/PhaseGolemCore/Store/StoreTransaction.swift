@@ -100,19 +100,24 @@ public struct StoreTransaction {
         do {
             try FileIO.writeAtomically(store.activePath, chunks: [bytes])
         } catch {
-            var message = "\(error.summary) (the previous tasks.jsonl is unchanged"
+            var archiveNote = ""
             if let length = archiveLength {
                 do {
                     try FileIO.restoreLength(store.archivePath, length)
-                    message += ", and so is archive.jsonl"
+                    archiveNote = ", and so is archive.jsonl"
                 } catch let undo {
-                    message += "; archive.jsonl already holds the archived items: \(undo.summary)"
+                    archiveNote = "; archive.jsonl already holds the archived items: \(undo.summary)"
                 }
             }
-            message += ")"
-            if !error.remedy.isEmpty { message += ". " + error.remedy }
-            throw .io(message)
+            throw Self.rewriteFailure(error, archiveNote: archiveNote)
         }
+    }
+
+    /// The error for a failed rewrite of `tasks.jsonl`, which the atomic write left as it was.
+    static func rewriteFailure(_ error: FileIO.Failure, archiveNote: String) -> StoreError {
+        var message = "\(error.summary) (the previous tasks.jsonl is unchanged\(archiveNote))"
+        if !error.remedy.isEmpty { message += ". " + error.remedy }
+        return .io(message)
     }
 
     /// Appends the items (docs/store-format.md#concurrent-writers); returns the archive's length before, nil if it was missing.

@@ -62,6 +62,60 @@ public struct TaskStore: Sendable {
         return try update(cache: &cache, body)
     }
 
+    /// Changes one item under `tasks.lock`, writes the file, then runs `then` still holding the lock
+    /// (to commit the change before another writer gets in). Throws `itemNotFound` when no item has
+    /// that id; if `change` throws, nothing is written.
+    ///
+    /// Every line is still checked (a malformed one fails the edit with its line number), but only
+    /// the item's own line is parsed into an item: when the file is already in the form a rewrite
+    /// produces (canonical header, sorted unique ids, plain line ends), the new file is the old
+    /// bytes with that one line replaced, written from the bytes read. Any other file goes through
+    /// the full transaction, which normalizes it exactly as before.
+    public func editItem<T, R>(_ id: String, _ change: (inout StoreItem) throws -> T, then: (T) throws -> R) throws -> R {
+        try requireInitialized()
+        let lock = try StoreLock(path: lockPath, policy: lockPolicy)
+        defer { withExtendedLifetime(lock) {} }
+        let read: [UInt8]?
+        do {
+            read = try FileIO.read(activePath)
+        } catch {
+            throw StoreError.io(error.description)
+        }
+        let bytes = read ?? []
+        if read != nil, let location = try SingleLineEdit.locate(id, in: bytes, path: activePath) {
+            guard let line = location.line else { throw StoreError.itemNotFound(id) }
+            var item = try bytes.withUnsafeBufferPointer { buffer throws(StoreError) in
+                try StoreFileFormat.parseItem(UnsafeBufferPointer(rebasing: buffer[line]), lineNumber: location.lineNumber, path: activePath)
+            }
+            let value = try change(&item)
+            if item.id == id {
+                if item.isModified {
+                    var writer = JSONWriter(capacity: line.count + 512)
+                    item.write(to: &writer, dialect: location.dialect)
+                    do {
+                        try FileIO.writeAtomically(activePath, slices: [bytes[..<line.lowerBound], writer.bytes[...], bytes[line.upperBound...]])
+                    } catch {
+                        throw StoreTransaction.rewriteFailure(error, archiveNote: "")
+                    }
+                }
+                return try then(value)
+            }
+            // A changed id can change the order: the full transaction sorts and checks it.
+            var transaction = StoreTransaction(store: self, contents: try StoreFileFormat.parse(bytes, path: activePath, strict: true))
+            guard let index = transaction.index(of: id) else { throw StoreError.itemNotFound(id) }
+            transaction.items[index] = item
+            try transaction.commitNow()
+            return try then(value)
+        }
+        var transaction = StoreTransaction(store: self, contents: try StoreFileFormat.parse(bytes, path: activePath, strict: true))
+        guard let index = transaction.index(of: id) else { throw StoreError.itemNotFound(id) }
+        var item = transaction.items[index]
+        let value = try change(&item)
+        transaction.items[index] = item
+        try transaction.commitNow()
+        return try then(value)
+    }
+
     /// `update` that reuses a parse of the file when its stamp shows it unchanged, and leaves the
     /// written state in `cache` for the next call (the run's coordinator keeps one).
     public func update<T>(cache: inout CachedContents?, _ body: (inout StoreTransaction) throws -> T) throws -> T {

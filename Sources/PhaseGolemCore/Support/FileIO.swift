@@ -127,6 +127,11 @@ public enum FileIO {
     /// A crash at any instant leaves either the old or the new file, never a mix. The temp
     /// file takes the old file's permission bits so a rewrite does not change them.
     public static func writeAtomically(_ path: String, chunks: [[UInt8]]) throws(Failure) {
+        try writeAtomically(path, slices: chunks.map { $0[...] })
+    }
+
+    /// `writeAtomically` for slices, so a rewrite can pass the untouched parts of the bytes it read without copying them.
+    public static func writeAtomically(_ path: String, slices chunks: [ArraySlice<UInt8>]) throws(Failure) {
         let directory = parentDirectory(of: path)
         var template = Array((directory + "/.tmpXXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
@@ -197,6 +202,11 @@ public enum FileIO {
 
     /// Writes every byte, retrying short writes and EINTR.
     public static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(Failure) {
+        try writeAll(fd, bytes[...], path: path)
+    }
+
+    /// Writes every byte of a slice, retrying short writes and EINTR.
+    public static func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>, path: String) throws(Failure) {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { raw in

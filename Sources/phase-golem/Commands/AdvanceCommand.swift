@@ -24,6 +24,11 @@ struct AdvanceCommand: ParsableCommand {
     var to: String?
 
     func run() throws {
+        try Self.execute(global: global.settings, itemID: itemID, to: to)
+    }
+
+    /// The command's work, shared with the fast path that skips argument parsing.
+    static func execute(global: GlobalSettings, itemID: String, to: String?) throws {
         let logger = try global.logger()
         let config = try global.loadConfig().config
         try ItemCommandSupport.perform(logger: logger) {

@@ -34,10 +34,15 @@ struct StatusCommand: ParsableCommand {
         let store = global.store()
         do {
             try store.requireInitialized()
-            try StoreFileFormat.scan(path: store.activePath, strict: true) { item in
-                for warning in item.phaseGolemWarnings() { logger.warn(warning) }
-                rows.append(StatusReport.Row(item))
-                if json { objects.append(StatusReport.jsonObject(item)) }
+            if !json {
+                // The table needs a few fields of each line, not whole items.
+                rows = try StatusReport.rows(path: store.activePath) { logger.warn($0) }
+            } else {
+                try StoreFileFormat.scan(path: store.activePath, strict: true) { item in
+                    for warning in item.phaseGolemWarnings() { logger.warn(warning) }
+                    rows.append(StatusReport.Row(item))
+                    objects.append(StatusReport.jsonObject(item))
+                }
             }
         } catch {
             throw CLIError(error)
@@ -45,7 +50,7 @@ struct StatusCommand: ParsableCommand {
         if json {
             Output.stdout(StatusReport.json(entries: Array(zip(rows, objects)).map { (row: $0.0, object: $0.1) }))
         } else {
-            Output.stdout(StatusReport.table(rows: rows))
+            Output.stdout(bytes: StatusReport.tableBytes(rows: rows))
         }
     }
 }

@@ -24,6 +24,11 @@ struct UnblockCommand: ParsableCommand {
     var notes: String?
 
     func run() throws {
+        try Self.execute(global: global.settings, itemID: itemID, notes: notes)
+    }
+
+    /// The command's work, shared with the fast path that skips argument parsing.
+    static func execute(global: GlobalSettings, itemID: String, notes: String?) throws {
         let logger = try global.logger()
         let config = try global.loadConfig().config
         try ItemCommandSupport.perform(logger: logger) {
