@@ -30,7 +30,7 @@ struct AgentOutputPipes {
         let openIndices = fds.indices.filter { fds[$0].open }
         let exitFD = watchExit ? self.exitFD : -1
         guard !openIndices.isEmpty || exitFD >= 0 else {
-            ProcessGroupRegistry.sleep(wait)
+            MonotonicClock.sleep(wait)
             return false
         }
         var entries = openIndices.map { pollfd(fd: fds[$0].fd, events: Int16(POLLIN), revents: 0) }

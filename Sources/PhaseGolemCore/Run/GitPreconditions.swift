@@ -95,9 +95,9 @@ public struct GitPreconditions {
         // A git working in the main work tree (or the repository's top, above a project in a
         // subfolder) holds locks in the shared directory too.
         let workTrees = [root, FileIO.parentDirectory(of: commonDirectory)]
-        let deadline = StoreLock.monotonicSeconds() + Self.lockWaitSeconds
-        while !locks.isEmpty && GitLockFiles.gitProcessRunning(in: workTrees) && StoreLock.monotonicSeconds() < deadline {
-            StoreLock.sleep(seconds: 0.05)
+        let deadline = MonotonicClock.seconds() + Self.lockWaitSeconds
+        while !locks.isEmpty && GitLockFiles.gitProcessRunning(in: workTrees) && MonotonicClock.seconds() < deadline {
+            MonotonicClock.sleep(seconds: 0.05)
             locks = lockFiles.present()
         }
         guard !locks.isEmpty else { return }

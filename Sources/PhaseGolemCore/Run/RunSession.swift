@@ -142,24 +142,24 @@ public final class RunSession: @unchecked Sendable {
     }
 
     /// The standalone `triage` command (behavior.md §16.2): every New item once, no retries,
-    /// routing applied and committed (D4). Returns how many items were triaged.
+    /// each result applied as the run loop applies it (follow-ups, merges, routing: D15) and
+    /// committed (D4). Returns how many items were triaged.
     public func triage() async throws -> Int {
         let (loaded, agentDescription) = try startup()
         let context = makeContext(loaded: loaded, agentDescription: agentDescription)
         let coordinator = context.coordinator
         let executor = PhaseExecutor(context: context)
+        let outcomes = OutcomeHandler(context: context)
         var triaged = 0
-        for item in try await coordinator.snapshot() where item.pgStatus == .new {
+        for listed in try await coordinator.snapshot() where listed.pgStatus == .new {
             if shutdown.isRequested { break }
-            events.info("[\(item.id)][TRIAGE] Starting triage")
             let backlog = try await coordinator.snapshot()
+            // An earlier triage may have merged this item away (D15).
+            guard let item = backlog.first(where: { $0.id == listed.id }), item.pgStatus == .new else { continue }
+            events.info("[\(item.id)][TRIAGE] Starting triage")
             switch await executor.triage(item: item, backlog: backlog) {
             case .success(let result):
-                try await coordinator.completePhase(itemID: item.id, phase: "triage", commitSummary: result.commitSummary, immediate: true)
-                if let current = try await coordinator.snapshot().first(where: { $0.id == item.id }) {
-                    let plan = TriageRouting.plan(item: current, result: result, pipelines: loaded.config.pipelines)
-                    if !plan.isEmpty { try await coordinator.apply(item.id, plan) }
-                }
+                try await outcomes.applyTriage(item.id, result)
                 events.info("[\(item.id)][TRIAGE] Result: \(result.result.debugName) -- \(result.summary)")
                 triaged += 1
             case .failed(let error):
@@ -188,6 +188,11 @@ public final class RunSession: @unchecked Sendable {
         let summary: RunSummary
         do {
             summary = try await scheduler.run()
+        } catch let error as Git.Failure where error.isStop {
+            registry.killAll()
+            // git hung or was stopped: another commit would wait again. The state stays in the store.
+            cleanStaleResults(tag: "post")
+            throw GitStopError(failure: error, root: root)
         } catch {
             registry.killAll()
             // Not a halt reason: the run failed, and the commit says so.
@@ -204,7 +209,8 @@ public final class RunSession: @unchecked Sendable {
 
     /// The coordinator (fed the startup's parse of the store), the agent runner and this run's log folder.
     private func makeContext(loaded: LoadedConfig, agentDescription: String) -> RunContext {
-        let coordinator = Coordinator(store: TaskStore(root: root), prefix: loaded.config.project.prefix, events: events, cache: storeCache)
+        let coordinator = Coordinator(store: TaskStore(root: root), prefix: loaded.config.project.prefix, events: events, cache: storeCache,
+                                      shutdown: shutdown)
         return RunContext(
             coordinator: coordinator, runner: makeRunner(loaded.config.agent), loaded: loaded, root: root, events: events,
             shutdown: shutdown, logDirectory: FileIO.join(FileIO.join(RuntimeLock.directory(root: root), "logs"), Self.runID()),

@@ -117,7 +117,7 @@ public final class EventBus: Sendable {
         let limit = maxPendingAgentLines
         let deadline = ContinuousClock.now + maxWait
         while backlogs.contains(where: { $0.value > limit }) && ContinuousClock.now < deadline {
-            ProcessGroupRegistry.sleep(.milliseconds(1))
+            MonotonicClock.sleep(.milliseconds(1))
         }
     }
 

@@ -56,7 +56,7 @@ public final class TUIApp: Sendable {
         defer { consumer.cancel() }
 
         var state = ViewState(input: makeInput(terminal.colors, terminal.unicode))
-        ViewReducer.tick(&state, now: StoreLock.monotonicSeconds())
+        ViewReducer.tick(&state, now: MonotonicClock.seconds())
         ViewReducer.resize(&state, width: terminal.size.width, height: terminal.size.height)
         var summary: RunSummary?
         var lastFrame = 0.0
@@ -69,16 +69,16 @@ public final class TUIApp: Sendable {
         var terminalGone = false
         if skipLaunch {
             // --yes: exactly what Enter on the launch screen does (preflight errors still stop it).
-            for case .launch(let params) in ViewReducer.reduce(&state, key: .enter, now: StoreLock.monotonicSeconds()) {
+            for case .launch(let params) in ViewReducer.reduce(&state, key: .enter, now: MonotonicClock.seconds()) {
                 launched = true
                 onLaunch(params)
             }
         }
         while true {
-            let now = StoreLock.monotonicSeconds()
+            let now = MonotonicClock.seconds()
             let key = terminal.readKey(timeoutMilliseconds: 15)
             // From here to the end of the iteration a new key waits: that is the UI's key latency.
-            let busyStart = StoreLock.monotonicSeconds()
+            let busyStart = MonotonicClock.seconds()
             if let key {
                 if key == .resize {
                     dirty = true
@@ -130,7 +130,7 @@ public final class TUIApp: Sendable {
                 }
                 lastFrame = now
             }
-            stats.iteration(started: busyStart, finished: StoreLock.monotonicSeconds())
+            stats.iteration(started: busyStart, finished: MonotonicClock.seconds())
         }
     }
 }
