@@ -25,11 +25,15 @@ public struct Git: Sendable {
     /// The deadline from `PHASE_GOLEM_GIT_TIMEOUT` (seconds, fractions allowed) or ten minutes,
     /// cut short by `shutdown`.
     public static func standardLimit(shutdown: ShutdownFlag? = nil) -> ProcessRunner.Limit {
-        var seconds = defaultTimeoutSeconds
-        if let text = getenv(timeoutVariable).map({ String(cString: $0) }), let value = Double(text.trimmed()), value > 0, value.isFinite {
-            seconds = value
-        }
+        let seconds = timeoutSeconds(getenv(timeoutVariable).map { String(cString: $0) })
         return ProcessRunner.Limit(seconds: seconds, shutdown: shutdown, afterShutdownSeconds: min(seconds, 10))
+    }
+
+    /// The deadline a `PHASE_GOLEM_GIT_TIMEOUT` value asks for: a positive number of seconds;
+    /// anything else (unset, empty, not a number) is the default.
+    static func timeoutSeconds(_ text: String?) -> Double {
+        guard let text, let value = Double(text.trimmed()), value > 0, value.isFinite else { return defaultTimeoutSeconds }
+        return value
     }
 
     /// A git command that failed, with git's own words, or that was stopped.

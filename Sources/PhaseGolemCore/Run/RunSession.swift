@@ -192,12 +192,15 @@ public final class RunSession: @unchecked Sendable {
             registry.killAll()
             // git hung or was stopped: another commit would wait again. The state stays in the store.
             cleanStaleResults(tag: "post")
-            throw GitStopError(failure: error, root: root)
+            let stop = GitStopError(failure: error, root: root)
+            events.publish(.runFailed(stop.description))
+            throw stop
         } catch {
             registry.killAll()
             // Not a halt reason: the run failed, and the commit says so.
             await coordinator.commitEverything(message: CommitMessage.afterError)
             cleanStaleResults(tag: "post")
+            events.publish(.runFailed(String(describing: error)))
             throw error
         }
         registry.killAll()

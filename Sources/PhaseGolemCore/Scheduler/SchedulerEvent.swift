@@ -35,6 +35,9 @@ public enum SchedulerEvent: Sendable {
     case capUsage(used: Int, cap: Int)
     /// The run stopped; nothing follows.
     case halted(RunSummary)
+    /// The run ended with an error instead of a halt (the store cannot be written, git hung);
+    /// nothing follows. The command prints the error once the UI is gone.
+    case runFailed(String)
 
     /// How a phase ended, for observers.
     public enum PhaseOutcome: String, Sendable {

@@ -102,6 +102,8 @@ public final class TUIApp: Sendable {
             let pending = queue.withLock { $0.take() }
             for event in pending {
                 if case .halted(let result) = event { summary = result }
+                // No summary will come: leave, so the error reaches the restored terminal.
+                if case .runFailed = event { return Outcome(exitCode: 1) }
                 ViewReducer.reduce(&state, event: event)
                 dirty = true
             }
