@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// The command line, name and availability check of the configured agent program (behavior.md §11.1, §6 step 7).

@@ -1,8 +1,6 @@
 import Synchronization
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// The process groups of running agents, so that shutdown can stop all of them (behavior.md §11.5).

@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// The git checks a run needs before it touches anything (behavior.md §6 step 5, with D4),

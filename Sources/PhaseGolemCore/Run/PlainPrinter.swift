@@ -3,7 +3,7 @@
 public struct PlainPrinter: Sendable {
     public let level: LogLevel
     public let echoAgentOutput: Bool
-    private let write: @Sendable ([UInt8]) -> Void
+    fileprivate let write: @Sendable ([UInt8]) -> Void
 
     public init(level: LogLevel, echoAgentOutput: Bool = true,
                 write: @escaping @Sendable ([UInt8]) -> Void = { try? FileIO.writeAll(2, $0, path: "standard error") }) {
@@ -12,11 +12,10 @@ public struct PlainPrinter: Sendable {
         self.write = write
     }
 
-    /// Prints every event until the stream ends.
+    /// Prints every event until the stream ends, on a thread of its own: a write to a slow or
+    /// full standard error blocks that thread, never Swift's cooperative pool.
     public func consume(_ stream: AsyncStream<SchedulerEvent>) async {
-        for await event in stream {
-            if let bytes = render(event) { write(bytes) }
-        }
+        await PrintingLoop().run(stream, self)
     }
 
     /// The bytes an event prints, if any.
@@ -37,6 +36,18 @@ public struct PlainPrinter: Sendable {
             return bytes
         default:
             return nil
+        }
+    }
+}
+
+/// Where the plain printer's loop runs: an actor on its own serial queue, as the coordinator.
+private actor PrintingLoop {
+    private nonisolated let executor = QueueExecutor(label: "phase-golem.plain-printer")
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    func run(_ stream: AsyncStream<SchedulerEvent>, _ printer: PlainPrinter) async {
+        for await event in stream {
+            if let bytes = printer.render(event) { printer.write(bytes) }
         }
     }
 }

@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// An exclusive `flock` on `.task-golem/tasks.lock`, taken the way task-golem takes it.

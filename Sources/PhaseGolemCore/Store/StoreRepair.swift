@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// Heals what an interrupted writer can leave in `.task-golem/` (store.md §1 and §6.4).
