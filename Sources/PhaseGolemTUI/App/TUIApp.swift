@@ -117,7 +117,7 @@ public final class TUIApp: Sendable {
             if terminalGone || leaveAfterHalt.value {
                 if !launched { return Outcome(exitCode: 130) }
                 if let summary { return Outcome(exitCode: summary.exitCode) }
-                if terminalGone { usleep(50_000) }
+                if terminalGone { MonotonicClock.sleep(.milliseconds(50)) }
             }
             if now - lastFrame >= Self.frameInterval {
                 ViewReducer.tick(&state, now: now)
