@@ -122,7 +122,7 @@ public final class RunSession: @unchecked Sendable {
         repairStore()
 
         events.info("[pre] Checking git preconditions...")
-        try GitPreconditions(root: root, events: events, interruptedHolder: interrupted).check()
+        try GitPreconditions(root: root, events: events, interruptedHolder: interrupted, shutdown: shutdown).check()
 
         let loaded = try ConfigLoader.load(root: root, explicitPath: options.configPath)
         let config = loaded.config

@@ -62,8 +62,10 @@ public enum ProcessRunner {
 
     /// Runs `program` (looked up on PATH) with `arguments` in `directory`, stdin from /dev/null.
     ///
-    /// With a `limit`, the program runs in a process group of its own (what it starts, a git
-    /// hook, goes with it) and is killed, group and all, when the limit says so.
+    /// With a `limit`, the program is killed when the limit says so. With the limit of a run
+    /// (a shutdown flag), it also runs in a process group of its own, killed as a whole (what
+    /// it started, a git hook, goes with it): the run handles Ctrl-C itself. Without one (a
+    /// one-shot command) it stays in the caller's group, where a terminal's Ctrl-C reaches it.
     public static func run(_ program: String, _ arguments: [String], in directory: String? = nil,
                            environment: [String: String]? = nil, limit: Limit? = nil) throws(SpawnFailure) -> Output {
 
@@ -78,12 +80,13 @@ public enum ProcessRunner {
         defer { posix_spawn_file_actions_destroy(&actions) }
         pipes.configure(&actions, directory: directory)
 
+        let ownGroup = limit?.shutdown != nil
         let argv = [program] + arguments
         let executable = resolve(program)
         let envp: [String]? = environment.map { $0.map { "\($0.key)=\($0.value)" } }
         var pid: pid_t = 0
         let spawnResult = withCStrings(argv) { argvPointers in
-            SpawnAttributes.with(ownGroup: limit != nil, defaultHandlers: false) { attributes in
+            SpawnAttributes.with(ownGroup: ownGroup, defaultHandlers: false) { attributes in
                 if let envp {
                     return withCStrings(envp) { envPointers in
                         posix_spawnp(&pid, executable, &actions, &attributes, argvPointers, envPointers)
@@ -97,7 +100,7 @@ public enum ProcessRunner {
         var stdout: [UInt8] = []
         var stderr: [UInt8] = []
         let stopped = drain(pipes.stdoutRead, pipes.stderrRead, into: &stdout, &stderr, limit: limit)
-        if stopped != nil { kill(-pid, SIGKILL) }
+        if stopped != nil { kill(ownGroup ? -pid : pid, SIGKILL) }
         close(pipes.stdoutRead)
         close(pipes.stderrRead)
         var status: Int32 = 0

@@ -5,13 +5,34 @@ import Testing
 /// `ProcessRunner`'s limits: the deadline, the shorter one after a shutdown request, the force.
 @Suite("process runner: limits")
 struct ProcessRunnerLimitTests {
-    @Test("a program past its deadline is killed with what it started, and the stop says so")
+    /// Live processes whose command line contains `marker`.
+    static func live(_ marker: String) -> [String] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.filter { $0.allSatisfy(\.isNumber) }.compactMap { pid in
+            guard let bytes = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
+                  let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  !stat.contains(") Z ") else { return nil }
+            let line = String(decoding: bytes.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+            return line.contains(marker) ? pid : nil
+        }
+    }
+
+    @Test("a run's program past its deadline is killed with what it started, and the stop says so")
     func deadline() throws {
+        let marker = "pg-limit-\(UUID().uuidString.prefix(8))"
         let started = ContinuousClock.now
-        // The shell's child holds the output pipe: only killing the group ends the wait.
-        let output = try ProcessRunner.run("/bin/sh", ["-c", "sleep 30; :"], limit: ProcessRunner.Limit(seconds: 0.3))
+        // A grandchild (its command line holds the marker) holds the pipe, as a git hook would.
+        let output = try ProcessRunner.run("/bin/sh", ["-c", "/bin/sh -c 'sleep 30; :' \(marker); :"],
+                                           limit: ProcessRunner.Limit(seconds: 0.3, shutdown: ShutdownFlag()))
         #expect(output.stopped == .deadline(seconds: 0.3, shuttingDown: false))
         #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(Self.live(marker).isEmpty)
+    }
+
+    @Test("a one-shot command's program past its deadline is killed too")
+    func deadlineWithoutRun() throws {
+        let output = try ProcessRunner.run("/bin/sh", ["-c", "exec sleep 30"], limit: ProcessRunner.Limit(seconds: 0.3))
+        #expect(output.stopped == .deadline(seconds: 0.3, shuttingDown: false))
     }
 
     @Test("a program within its deadline runs to its end, output and status intact")
@@ -52,7 +73,7 @@ struct ProcessRunnerLimitTests {
     func gitStop() throws {
         let directory = try TemporaryDirectory("pg-git-limit")
         _ = try ProcessRunner.run("git", ["init", "-q"], in: directory.path)
-        let git = Git(root: directory.path, limit: ProcessRunner.Limit(seconds: 0.3))
+        let git = Git(root: directory.path, limit: ProcessRunner.Limit(seconds: 0.3, shutdown: ShutdownFlag()))
         let hook = directory.file(".git/hooks/pre-commit")
         try Data("#!/bin/sh\nsleep 30; :\n".utf8).write(to: URL(fileURLWithPath: hook))
         chmod(hook, 0o755)
