@@ -148,6 +148,52 @@ struct SchedulerFlowTests {
         }
     }
 
+    @Test("two targets run in order; the first completes before the second starts, each at every remaining phase")
+    func targetsInOrder() async throws {
+        let run = try SchedulerHarness(items: [
+            SchedulerHarness.item(Self.a, phase: "build", created: 1), SchedulerHarness.item(Self.b, phase: "build", created: 2),
+        ])
+        let summary = try await run.run(RunParams(targets: [Self.a, Self.b]))
+        #expect(summary.haltReason == .targetCompleted)
+        #expect(summary.itemsCompleted == [Self.a, Self.b])
+        #expect(summary.phasesExecuted == 4)
+        #expect(run.agent.calls == ["\(Self.a) build 1", "\(Self.a) review 1", "\(Self.b) build 1", "\(Self.b) review 1"])
+    }
+
+    @Test("the first target completes, the second blocks: TargetBlocked, exit 0 (something completed)")
+    func secondBlocksHalts() async throws {
+        let run = try Self.threeTargets(["\(Self.b) review": [.block("Stuck")]])
+        let summary = try await run.run(RunParams(targets: [Self.a, Self.b, Self.c]))
+        #expect(summary.haltReason == .targetBlocked)
+        #expect(summary.itemsCompleted == [Self.a])
+        #expect(summary.itemsBlocked == [Self.b])
+        #expect(summary.exitCode == 0)
+        #expect(try run.active()[Self.c]?.pgStatus == .inProgress)
+    }
+
+    @Test("a target missing from the store (archived) is skipped with a warning; the next one runs")
+    func missingTargetSkipped() async throws {
+        let run = try Self.threeTargets()
+        let summary = try await run.run(RunParams(targets: ["WRK-00fff", Self.a]))
+        #expect(summary.haltReason == .targetCompleted)
+        #expect(summary.itemsCompleted == [Self.a])
+        #expect(summary.skippedTargets == [RunSummary.SkippedTarget(id: "WRK-00fff", reason: "not found (archived?)")])
+        #expect(await run.log().contains("[target] WRK-00fff not found (archived?). Skipping (1/2)."))
+    }
+
+    @Test("a subphase, then the phase, then the next: three phases counted, the subphase's summary handed on")
+    func previousSummary() async throws {
+        let run = try SchedulerHarness(items: [SchedulerHarness.item(Self.a, phase: "build")],
+                                       script: ["\(Self.a) build": [.subphase("Half of the build"), .complete("Built")]])
+        let summary = try await run.run(RunParams(targets: [Self.a]))
+        #expect(summary.phasesExecuted == 3)
+        #expect(summary.itemsCompleted == [Self.a])
+        let prompts = run.agent.prompts
+        #expect(prompts.count == 3)
+        #expect(prompts.dropFirst().first?.contains("Half of the build") == true)
+        #expect(prompts.last?.contains("Built") == true)
+    }
+
     // MARK: Without targets
 
     @Test("the cap stops the run once the phases in flight end: CapReached")

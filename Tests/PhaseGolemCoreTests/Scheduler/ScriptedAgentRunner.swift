@@ -60,6 +60,7 @@ final class ScriptedAgentRunner: AgentRunner {
     private struct State {
         var scripts: [String: [Reply]] = [:]
         var calls: [String] = []
+        var prompts: [String] = []
     }
 
     private let state: Mutex<State>
@@ -78,10 +79,14 @@ final class ScriptedAgentRunner: AgentRunner {
     /// `ITEM PHASE ATTEMPT` for every run so far, in call order.
     var calls: [String] { state.withLock { $0.calls } }
 
+    /// The prompt of every run so far, in call order.
+    var prompts: [String] { state.withLock { $0.prompts } }
+
     func run(_ request: AgentRequest, onEvent: @escaping @Sendable (AgentEvent) -> Void) async -> Result<PhaseResult, AgentError> {
         let key = "\(request.itemID) \(request.phase)"
         let reply = state.withLock { state -> Reply in
             state.calls.append("\(key) \(request.attempt)")
+            state.prompts.append(request.prompt)
             guard var queue = state.scripts[key], let first = queue.first else { return .complete() }
             if queue.count > 1 { queue.removeFirst() }
             state.scripts[key] = queue
