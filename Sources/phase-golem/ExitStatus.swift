@@ -1,4 +1,4 @@
-/// The process exit codes phase-golem promises (DECISIONS "Exit codes").
+/// The process exit codes phase-golem promises (docs/decisions.md#exit-codes).
 enum ExitStatus: Int32 {
     /// The command did what was asked (for `run`: something completed, or nothing blocked).
     case success = 0

@@ -41,6 +41,10 @@ enum PhaseGolemMain {
             Glibc.exit(status)
         }
         let arguments = GlobalOptions.movingLeadingGlobals(Array(CommandLine.arguments.dropFirst()))
+        if let conflict = RunCommand.targetOnlyConflict(arguments) {
+            Output.stderr(conflict)
+            exit(.usage)
+        }
         var command: any ParsableCommand
         do {
             command = try PhaseGolemCommand.parseAsRoot(arguments)

@@ -3,7 +3,7 @@ import Testing
 import PhaseGolemCore
 
 /// A real `run` against an agent that misbehaves, one behaviour per test: each ends in the
-/// documented state (behavior.md §10.4, §11.2) with the reason in the store and in the output,
+/// documented state (docs/compatibility.md#running-one-phase, docs/compatibility.md#agents) with the reason in the store and in the output,
 /// leaves no process behind, and prints one figure line.
 ///
 /// Covered elsewhere, not repeated here: invalid JSON, exit 3 and exit 0 without a result

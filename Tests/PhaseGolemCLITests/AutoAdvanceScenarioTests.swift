@@ -52,7 +52,7 @@ struct AutoAdvanceScenarioTests {
         ])
         #expect(RunHarness.agentLog(root) == ["\(Self.a) review 1", "\(Self.b) review 1"])
         #expect(try RunHarness.archived(root) == [Self.b])
-        // D9: the blocked state is committed on its own before the next target's first commit.
+        // docs/decisions.md D9: the blocked state is committed on its own before the next target's first commit.
         let subjects = try RunHarness.subjects(root)
         let blockedCommit = try #require(subjects.firstIndex(of: "[phase-golem] Save task state: \(Self.a) blocked"))
         let nextPhase = try #require(subjects.firstIndex { $0.hasPrefix("[\(Self.b)][review]") })
@@ -97,7 +97,7 @@ struct AutoAdvanceScenarioTests {
         #expect(RunHarness.summaryLines(result.stderr) == [
             "--- Run Summary ---", "Phases executed: 1", "Items completed: \(Self.c)", "Halt reason: TargetCompleted",
         ])
-        // D11: the target completed in this run is not reported again as not found.
+        // docs/decisions.md D11: the target completed in this run is not reported again as not found.
         #expect(!result.stderr.contains("\(Self.c) not found"))
     }
 
@@ -116,7 +116,13 @@ struct AutoAdvanceScenarioTests {
         #expect(RunHarness.agentLog(root).isEmpty)
         result = try RunHarness.run(["--target", Self.a, "--only", "impact=high"], in: root)
         #expect(result.status == 2)
-        #expect(result.stderr.contains("Cannot combine --target and --only"))
+        // The original's argument parser's words, naming the flag that came first.
+        #expect(result.stderr == "error: the argument '--target <TARGET>' cannot be used with '--only <ONLY>'\n\n"
+            + "Usage: phase-golem run --target <TARGET>\n\nFor more information, try '--help'.\n")
+        result = try RunHarness.run(["--only=impact=high", "--target=\(Self.a)"], in: root)
+        #expect(result.status == 2)
+        #expect(result.stderr == "error: the argument '--only <ONLY>' cannot be used with '--target <TARGET>'\n\n"
+            + "Usage: phase-golem run --only <ONLY>\n\nFor more information, try '--help'.\n")
         result = try RunHarness.run(["--target", Self.a, "--auto-advance", "--no-auto-advance"], in: root)
         #expect(result.status == 2)
     }

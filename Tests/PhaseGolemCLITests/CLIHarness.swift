@@ -15,11 +15,11 @@ enum CLIHarness {
         return runner
     }()
 
-    /// `../shared/fixtures` beside the repository.
+    /// The repository's `Tests/Fixtures` folder (public data; its README names the sources).
     static var fixtures: String {
         var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.deletingLastPathComponent().appendingPathComponent("shared/fixtures").path
+        for _ in 0..<2 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("Fixtures").path
     }
 
     struct Result {

@@ -3,7 +3,7 @@ import Testing
 import PhaseGolemCore
 
 /// A run in progress while other processes write the same store through its lock, hundreds of
-/// times: our CLI (`add`, `unblock`) and a raw writer that follows store.md §6 without any of
+/// times: our CLI (`add`, `unblock`) and a raw writer that follows docs/store-format.md#concurrent-writers without any of
 /// our store code. Nothing any of them writes may be lost, and git ends up holding all of it.
 @Suite("concurrent writers during a run", .serialized)
 struct ConcurrentWritersTests {
@@ -61,7 +61,7 @@ struct ConcurrentWritersTests {
         threads.filter { $0.wait(timeout: .now() + .seconds(seconds)) == .timedOut }
     }
 
-    @Test("CLI adds and unblocks and a raw store.md §6 writer, hundreds of times during a run: nothing lost, all committed")
+    @Test("CLI adds and unblocks and a raw docs/store-format.md#concurrent-writers writer, hundreds of times during a run: nothing lost, all committed")
     func writersDuringRun() throws {
         let plan = Plan.current
         let targets = (1...plan.targets).map { String(format: "WRK-a%04x", $0) }
@@ -154,7 +154,7 @@ struct ConcurrentWritersTests {
 
         // Git. Store changes made after the run's last commit are not in git yet: the raw writer
         // never commits, and `add`/`unblock` leave their change to the run while it holds the
-        // runtime lock (D4), even when that run is already past its last commit. So the only
+        // runtime lock (docs/decisions.md D4), even when that run is already past its last commit. So the only
         // dirty path allowed is tasks.jsonl; the next command that commits (here one more
         // `add`, which finds no run) picks it all up, leaving a clean tree.
         let dirty = try CLIHarness.git(["status", "--porcelain"], in: root).split(separator: "\n").map(String.init)

@@ -62,6 +62,19 @@ struct DemoTests {
                                         environment: ["PHASE_GOLEM_DEMO_SPEED": "0"])
         #expect(RunHarness.summaryLines(result.stderr).last == "Halt reason: TargetBlocked")
         #expect(result.status == 0, "the first target completes before the blocked one: something completed")
+        // Right after the summary: how to see the same run auto-advance, on a hint line.
+        #expect(result.stderr.contains("\nHalt reason: TargetBlocked\nhint: the run halted at the blocked target; to see the same run "
+            + "go on past it, run `phase-golem demo --no-tui --auto-advance` (or press `a` on the launch screen of `phase-golem demo`)\n"),
+            "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: parent + "/p/.phase-golem/demo-summary.json"))
+    }
+
+    @Test("with auto-advance the demo gives no auto-advance hint")
+    func noHintWithAutoAdvance() throws {
+        let (result, root) = try Self.runTemporary(["--no-tui", "--auto-advance"])
+        defer { CLIHarness.remove(root) }
+        #expect(RunHarness.summaryLines(result.stderr).last == "Halt reason: TargetCompleted")
+        #expect(!result.stderr.contains("hint:"), "\(result.stderr)")
     }
 
     @Test("by default the temporary project is kept, with its history, and the end says where it is")

@@ -53,7 +53,7 @@ struct GitTroubleTests {
         try FileManager.default.removeItem(atPath: root + "/.git")
         let result = try CLIHarness.run(["run"], in: root)
         #expect(result.status == 1)
-        #expect(result.stderr.contains("Error: Not a git repository (or git is not installed). Run phase-golem in your repository"))
+        #expect(result.stderr.contains("Error: Not a git repository (or git is not installed)\nhint: run phase-golem in your repository"))
     }
 
     @Test("a pre-commit hook that refuses: the phase's work and state are kept, with warnings")

@@ -15,7 +15,7 @@ import Glibc
 @Suite("reliability: kill anywhere", .serialized, .timeLimit(.minutes(15)))
 struct KillAnywhereTests {
     static let targets = ["WRK-00001", "WRK-00002", "WRK-00003", "WRK-00004"]
-    /// Its build blocks, so auto-advance skips it and commits its state on its own (D9).
+    /// Its build blocks, so auto-advance skips it and commits its state on its own (docs/decisions.md D9).
     static let blocker = "WRK-00003"
     /// Ready but not a target: the run must leave it alone.
     static let bystander = "WRK-00009"

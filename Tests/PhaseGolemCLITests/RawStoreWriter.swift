@@ -3,7 +3,7 @@ import Foundation
 import Glibc
 #endif
 
-/// A second, independent writer of `tasks.jsonl` that follows store.md §6.3 step by step and
+/// A second, independent writer of `tasks.jsonl` that follows docs/store-format.md#concurrent-writers step by step and
 /// edits item lines as plain text, the way another tool sharing the store would.
 ///
 /// It shares no code with `TaskStore` (no parser, no serializer, no lock type), so a fault in

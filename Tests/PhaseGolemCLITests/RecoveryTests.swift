@@ -58,7 +58,7 @@ struct RecoveryTests {
         try CLIHarness.write("my own edit\n", to: root + "/notes.md")
         let result = try RunHarness.run(["--target", Self.id], in: root)
         #expect(result.status == 1)
-        #expect(result.stderr.contains("Working tree is not clean. Commit or stash changes before running phase-golem. (Dirty: notes.md)"))
+        #expect(result.stderr.contains("\nError: Working tree is not clean. Commit or stash changes before running phase-golem.\nhint: uncommitted: notes.md\n"))
         #expect(RunHarness.agentLog(root).isEmpty)
         #expect(!Self.pidFileExists(root))
         // And a run that finished leaves no PID file either: the next run must not think it was killed.
@@ -146,14 +146,16 @@ struct RecoveryTests {
         #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
     }
 
-    @Test("a target that is already archived is skipped, so the same command can run again")
+    @Test("a target that is already archived is skipped as done (D12), so the same command can run again")
     func archivedTargetIsSkipped() throws {
         let root = try Self.project()
         defer { CLIHarness.remove(root) }
         #expect(try RunHarness.run(["--target", Self.id], in: root).status == 0)
         let again = try RunHarness.run(["--target", Self.id], in: root)
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stderr.contains("[target] \(Self.id) not found (archived?). Skipping (1/1).\n"))
+        #expect(again.stderr.contains("\n[target] \(Self.id) already done. Skipping (1/1).\n"), "\(again.stderr)")
+        #expect(!again.stderr.contains("not found"), "\(again.stderr)")
+        #expect(RunHarness.summaryLines(again.stderr).last == "Halt reason: TargetCompleted")
         #expect(RunHarness.agentLog(root) == ["\(Self.id) review 1"])
         let unknown = try RunHarness.run(["--target", "WRK-99999"], in: root)
         #expect(unknown.status == 1)

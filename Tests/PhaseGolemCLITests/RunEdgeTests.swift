@@ -76,7 +76,7 @@ struct RunEdgeTests {
         let result = try RunHarness.run([], in: root)
         withExtendedLifetime(lock) {}
         #expect(result.status == 1)
-        #expect(result.stderr.contains("Error: Another phase-golem instance is running (PID \(getpid()))"))
+        #expect(result.stderr.contains("Error: Another phase-golem instance is running (PID \(getpid()))\nhint: wait for it to finish, or stop it first\n"))
         #expect(RunHarness.agentLog(root).isEmpty)
     }
 

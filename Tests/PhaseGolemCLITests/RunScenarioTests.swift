@@ -27,7 +27,7 @@ struct RunScenarioTests {
         #expect(subjects.contains("[\(id)][triage] Phase output"))
         #expect(subjects.contains("[\(id)][build] Phase output"))
         #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
-        // The worklog went into git with the rest (D4).
+        // The worklog went into git with the rest (docs/decisions.md D4).
         let tracked = try CLIHarness.git(["ls-files", "_worklog"], in: root)
         #expect(tracked.hasPrefix("_worklog/"))
         // The store a run leaves behind is canonical and strictly readable.
@@ -142,7 +142,10 @@ struct RunScenarioTests {
         #expect(RunHarness.agentLog(root).isEmpty)
         let item = try #require(try RunHarness.active(root)[id])
         #expect(item.pgStatus == .blocked)
-        #expect(item.blockedReason?.hasPrefix("Staleness check failed for commit 0123456789abcdef0123456789abcdef01234567") == true)
+        // The original's words: its coordinator's `Git error: ` and git's exit 128 as `git merge-base failed`.
+        #expect(item.blockedReason?.hasPrefix(
+            "Staleness check failed for commit 0123456789abcdef0123456789abcdef01234567: Git error: git merge-base failed: ") == true,
+            "\(item.blockedReason ?? "nil")")
         #expect(result.status == 1)
     }
 

@@ -4,7 +4,7 @@ import PhaseGolemCore
 
 @Suite("status command")
 struct StatusCommandTests {
-    /// Derived by hand from behavior.md §16.1 and the fixture's six items: blocked first, then
+    /// Derived by hand from docs/compatibility.md#other-commands and the fixture's six items: blocked first, then
     /// scoping, then the four New items in store order; titles over 36 bytes cut to 33 characters.
     static let expectedFixtureTable = """
         ID           STATUS       PHASE        PIPELINE   IMPACT   SIZE     RISK     TITLE

@@ -61,7 +61,7 @@ struct StoreConcurrencyTests {
         let result = try CLIHarness.run(["unblock", "WRK-00001"], in: root)
         let elapsed = Date().timeIntervalSince(start)
         #expect(result.status == 1)
-        #expect(result.stderr.contains("Lock timeout after 5s"))
+        #expect(result.stderr.contains("Lock timeout after 5s\nhint: another process holds "), "\(result.stderr)")
         #expect(result.stderr.contains(".task-golem/tasks.lock"))
         #expect(elapsed >= 4.5 && elapsed < 12, "waited \(elapsed) s")
         #expect(try CLIHarness.read(root + "/.task-golem/tasks.jsonl") == before)

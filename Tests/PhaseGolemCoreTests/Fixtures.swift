@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import PhaseGolemCore
 
-/// Locates the shared, read-only fixtures (`../shared/fixtures` next to the repository root).
+/// Locates the test fixtures kept in the repository (`Tests/Fixtures`, see its README for their sources).
 enum Fixtures {
     struct Missing: Error, CustomStringConvertible {
         let description: String
@@ -21,14 +21,13 @@ enum Fixtures {
             .deletingLastPathComponent().path
     }
 
-    /// `{repo root}/../shared/fixtures`, or an error that says where it was looked for.
+    /// `{repo root}/Tests/Fixtures`, or an error that says where it was looked for.
     static func root() throws -> String {
-        let path = URL(fileURLWithPath: repositoryRoot).deletingLastPathComponent()
-            .appendingPathComponent("shared/fixtures").standardizedFileURL.path
+        let path = repositoryRoot + "/Tests/Fixtures"
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw Missing(description: "Fixtures not found at \(path): expected the shared fixtures directory "
-                + "next to the repository root (\(repositoryRoot)/../shared/fixtures)")
+            throw Missing(description: "Fixtures not found at \(path): the repository's Tests/Fixtures folder is missing; "
+                + "restore it with `git checkout -- Tests/Fixtures`")
         }
         return path
     }

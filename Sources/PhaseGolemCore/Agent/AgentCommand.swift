@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// The command line, name and availability check of the configured agent program (behavior.md §11.1, §6 step 7).
+/// The command line, name and availability check of the configured agent program (docs/compatibility.md#agents, docs/compatibility.md#run-startup step 7).
 ///
 /// No shell is ever involved: the prompt is a single argv element, so nothing in an item's
 /// title or description can be read as shell syntax.
@@ -67,14 +67,14 @@ public struct AgentCommand: Sendable, Equatable {
     /// claude and opencode must answer `--version`, as the original required. A custom command
     /// is only looked up, never run: an arbitrary program may not understand `--version`, and
     /// running it could have effects. A relative command path is resolved against `root`,
-    /// the agent's working directory (D7). `searchPath` replaces `$PATH` (tests use it).
+    /// the agent's working directory (docs/decisions.md D7). `searchPath` replaces `$PATH` (tests use it).
     public func verifyAvailable(root: String = ".", searchPath: String? = nil) throws(AgentError) {
         switch config.cli {
         case .claude, .opencode:
             var executable = program
             if let searchPath {
                 guard let found = Self.findExecutable(program, searchPath: searchPath, root: root) else {
-                    throw notFound(reason: String(cString: strerror(ENOENT)))
+                    throw notFound(errno: ENOENT)
                 }
                 executable = found
             }
@@ -82,7 +82,7 @@ public struct AgentCommand: Sendable, Equatable {
             do {
                 output = try ProcessRunner.run(executable, ["--version"])
             } catch where error.errno == ENOENT && !FileIO.exists(ProcessRunner.resolve(executable)) {
-                throw notFound(reason: String(cString: strerror(error.errno)))
+                throw notFound(errno: error.errno)
             } catch {
                 // Found but not runnable (permissions; ENOENT from a `#!` line naming a missing
                 // interpreter): "not found" would mislead.
@@ -97,8 +97,10 @@ public struct AgentCommand: Sendable, Equatable {
         }
     }
 
-    private func notFound(reason: String) -> AgentError {
-        AgentError("\(displayName) not found on PATH. \(installHint) (\(reason))")
+    /// The original's line, its cause worded as Rust prints an `io::Error`
+    /// (`No such file or directory (os error 2)`), which scripts may match.
+    private func notFound(errno code: Int32) -> AgentError {
+        AgentError("\(displayName) not found on PATH. \(installHint) (\(String(cString: strerror(code))) (os error \(code)))")
     }
 
     private func verifyCommandExists(root: String, searchPath: String?) throws(AgentError) {
@@ -108,7 +110,7 @@ public struct AgentCommand: Sendable, Equatable {
         }
         guard name.contains("/") else {
             guard Self.findExecutable(name, searchPath: searchPath ?? Self.environmentPath, root: root) != nil else {
-                throw notFound(reason: String(cString: strerror(ENOENT)))
+                throw notFound(errno: ENOENT)
             }
             return
         }

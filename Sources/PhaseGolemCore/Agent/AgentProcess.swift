@@ -18,7 +18,7 @@ public enum AgentExitStatus: Sendable, Equatable, CustomStringConvertible {
 
     public var isSuccess: Bool { self == .exited(0) }
 
-    /// `zero exit`, `exit code 3` or `signal 9`: plain values, never `Some(3)` (D11).
+    /// `zero exit`, `exit code 3` or `signal 9`: plain values, never `Some(3)` (docs/decisions.md D11).
     public var description: String {
         switch self {
         case .exited(0): "zero exit"

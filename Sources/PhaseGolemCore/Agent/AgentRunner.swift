@@ -8,7 +8,7 @@ public struct AgentRequest: Sendable {
     public var resultPath: String
     /// The item's change folder (empty for triage).
     public var changeFolder: String
-    /// The project root: the agent's working directory (D7).
+    /// The project root: the agent's working directory (docs/decisions.md D7).
     public var root: String
     public var timeoutSeconds: Double
     /// Where the attempt's stdout and stderr are saved in full.
@@ -42,7 +42,7 @@ public struct AgentOutputLine: Sendable, Equatable {
     }
 }
 
-/// Why an agent run produced no usable result, in the original's words (behavior.md §11.2).
+/// Why an agent run produced no usable result, in the original's words (docs/compatibility.md#agents).
 public struct AgentError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String
 

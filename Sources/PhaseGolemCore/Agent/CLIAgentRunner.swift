@@ -4,9 +4,9 @@ import Synchronization
 import Glibc
 #endif
 
-/// Runs the configured agent program for one attempt and reads its result file (behavior.md §11.2).
+/// Runs the configured agent program for one attempt and reads its result file (docs/compatibility.md#agents).
 ///
-/// The agent runs with the project root as working directory (D7), in its own process group
+/// The agent runs with the project root as working directory (docs/decisions.md D7), in its own process group
 /// (registered in `registry` while it runs), with stdin from /dev/null and its stdout and
 /// stderr captured line by line: saved in full to `request.logPath`, delivered to the event
 /// callback in batches (the plain printer echoes them, without escape sequences). Besides the inherited environment the
@@ -166,7 +166,7 @@ public struct CLIAgentRunner: AgentRunner {
         return .success(result)
     }
 
-    /// Reads and parses a result file; errors are the reasons of behavior.md §11.2
+    /// Reads and parses a result file; errors are the reasons of docs/compatibility.md#agents
     /// (`Result file not found: {path}`, `Failed to read result file {path}: {e}`, or the parse error).
     public static func readResultFile(at path: String, maxBytes: Int = 64 * 1024 * 1024) throws(AgentError) -> PhaseResult {
         var info = stat()

@@ -1,5 +1,5 @@
 extension PhaseResult {
-    /// Parses the bytes of a result file by the schema of behavior.md §11.3.
+    /// Parses the bytes of a result file by the schema of docs/compatibility.md#agents.
     ///
     /// The rules are serde's for the original's `PhaseResult`, so a file one accepts the
     /// other accepts: exact lowercase enum spellings, `null` allowed only where the original

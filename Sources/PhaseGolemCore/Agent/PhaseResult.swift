@@ -1,4 +1,4 @@
-/// What an agent reports for one phase: the JSON result file it must write (behavior.md §11.3).
+/// What an agent reports for one phase: the JSON result file it must write (docs/compatibility.md#agents).
 public struct PhaseResult: Sendable, Equatable {
     /// The four result codes, exact lowercase on disk.
     public enum Code: String, Sendable, CaseIterable {

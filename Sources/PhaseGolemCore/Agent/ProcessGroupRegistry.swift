@@ -3,7 +3,7 @@ import Synchronization
 import Glibc
 #endif
 
-/// The process groups of running agents, so that shutdown can stop all of them (behavior.md §11.5).
+/// The process groups of running agents, so that shutdown can stop all of them (docs/compatibility.md#agents).
 ///
 /// Each agent runs in its own process group, out of reach of a terminal Ctrl-C; this registry
 /// is how the end of `run` (or a second Ctrl-C) still reaches every process an agent started.

@@ -1,4 +1,4 @@
-/// Finds, reads, decodes and validates `phase-golem.toml` (behavior.md §3.1).
+/// Finds, reads, decodes and validates `phase-golem.toml` (docs/compatibility.md#configuration).
 public enum ConfigLoader {
     /// The config file name looked for in the project root.
     public static let fileName = "phase-golem.toml"

@@ -1,4 +1,4 @@
-/// The `phase-golem.toml` that `init` writes (behavior.md §16.5).
+/// The `phase-golem.toml` that `init` writes (docs/compatibility.md#other-commands).
 public enum ConfigTemplate {
     /// The template text with `prefix` as the project prefix.
     ///

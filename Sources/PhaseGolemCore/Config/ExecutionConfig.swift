@@ -7,7 +7,7 @@ public struct ExecutionConfig: Sendable, Equatable {
     public var phaseTimeoutMinutes: Double
     /// Extra attempts after a failed one: a phase runs at most `maxRetries + 1` times.
     public var maxRetries: Int
-    /// Default for `run --cap` (D5; the original parsed it but hard-coded 100).
+    /// Default for `run --cap` (docs/decisions.md D5; the original parsed it but hard-coded 100).
     public var defaultPhaseCap: Int
     /// Most items allowed InProgress at once.
     public var maxWip: Int

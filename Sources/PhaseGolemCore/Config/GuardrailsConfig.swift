@@ -13,7 +13,7 @@ public struct GuardrailsConfig: Sendable, Equatable {
     /// Whether every present assessment is within its maximum.
     ///
     /// Absent dimensions pass because triage may not have rated them yet, and impact is not a
-    /// guardrail at all (behavior.md §10.6).
+    /// guardrail at all (docs/compatibility.md#running-one-phase).
     public func allows(_ assessments: Assessments) -> Bool {
         if let size = assessments.size, size > maxSize { return false }
         if let complexity = assessments.complexity, complexity > maxComplexity { return false }

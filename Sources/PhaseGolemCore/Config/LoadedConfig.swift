@@ -3,7 +3,7 @@ public struct LoadedConfig: Sendable, Equatable {
     public var config: PhaseGolemConfig
     /// The file that was read, or `nil` when no file existed and defaults were used.
     public var path: String?
-    /// The directory relative workflow paths resolve against (behavior.md §2.1): the project
+    /// The directory relative workflow paths resolve against (docs/compatibility.md#command-line): the project
     /// root, or the parent of an explicit `--config` path (empty when it has no directory part).
     public var baseDirectory: String
 

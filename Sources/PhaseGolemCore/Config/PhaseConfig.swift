@@ -9,7 +9,7 @@ public struct PhaseConfig: Sendable, Equatable {
     /// What to do when the item's previous phase commit is stale (checked for destructive phases only).
     public var staleness: StalenessPolicy
 
-    /// Creates a phase; the defaults match an omitted key in `phase-golem.toml` (D6 makes
+    /// Creates a phase; the defaults match an omitted key in `phase-golem.toml` (docs/decisions.md D6 makes
     /// `is_destructive` optional).
     public init(name: String, workflows: [String] = [], isDestructive: Bool = false, staleness: StalenessPolicy = .ignore) {
         self.name = name

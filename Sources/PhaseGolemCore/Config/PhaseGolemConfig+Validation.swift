@@ -1,5 +1,5 @@
 extension PhaseGolemConfig {
-    /// Every semantic problem with this configuration (behavior.md §3.3), in a stable order.
+    /// Every semantic problem with this configuration (docs/compatibility.md#configuration), in a stable order.
     ///
     /// Execution and agent checks come first, then each pipeline in sorted-name order, so the
     /// same file always produces the same message.

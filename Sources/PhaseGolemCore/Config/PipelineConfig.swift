@@ -52,7 +52,7 @@ extension PipelineConfig {
     /// Name of the built-in pipeline, also assumed for items without `x-pg-pipeline-type`.
     public static let defaultName = "feature"
 
-    /// The built-in `feature` pipeline used when a config defines no pipelines (behavior.md §3.4).
+    /// The built-in `feature` pipeline used when a config defines no pipelines (docs/compatibility.md#configuration).
     public static let defaultFeature: PipelineConfig = {
         let base = ".claude/skills/changes/workflows/"
         return PipelineConfig(

@@ -1,4 +1,4 @@
-/// The git commit messages phase-golem writes (behavior.md §13.7, DECISIONS D4 and D9).
+/// The git commit messages phase-golem writes (docs/compatibility.md#the-coordinator-and-commits, docs/decisions.md D4 and D9).
 ///
 /// Scripts and people search history by these prefixes, so the formats are fixed.
 public enum CommitMessage {
@@ -53,12 +53,12 @@ public enum CommitMessage {
         "[phase-golem] Save task state on halt (\(reason))"
     }
 
-    /// The commit that records a blocked target before auto-advancing to the next one (D9).
+    /// The commit that records a blocked target before auto-advancing to the next one (docs/decisions.md D9).
     public static func blockedTarget(itemID: String) -> String {
         "[phase-golem] Save task state: \(itemID) blocked"
     }
 
-    /// The commit of leftover store changes that `run` and `triage` make instead of refusing (D4).
+    /// The commit of leftover store changes that `run` and `triage` make instead of refusing (docs/decisions.md D4).
     public static let preRun = "[phase-golem] Save task state before run"
 
     /// The work a killed run left uncommitted, saved by the next `run` or `triage` before it starts.
@@ -70,7 +70,7 @@ public enum CommitMessage {
     /// every dirty path, so the next run starts from a clean tree.
     public static let afterError = "[phase-golem] Save task state after an error"
 
-    /// The end of the standalone `triage` command: its routing, committed (D4).
+    /// The end of the standalone `triage` command: its routing, committed (docs/decisions.md D4).
     public static let afterTriage = "[phase-golem] Save task state after triage"
 
     private static func hasSummary(_ summary: String?) -> Bool {

@@ -1,7 +1,7 @@
 /// The single owner of every store write, git command and worklog append during a run.
 ///
 /// Requests run one at a time, which is what keeps two phases from interleaving a
-/// read-modify-write or a commit (behavior.md §13). The actor runs on its own serial queue
+/// read-modify-write or a commit (docs/compatibility.md#the-coordinator-and-commits). The actor runs on its own serial queue
 /// because its work blocks (flock waits, fsync, git processes), and blocking Swift's
 /// cooperative pool would stall every other task of the run.
 public actor Coordinator {
@@ -18,7 +18,7 @@ public actor Coordinator {
     /// The last parse of `tasks.jsonl`, reused while the file is unchanged.
     private var cache: CachedContents?
 
-    /// Attempts of a store operation that hit a held lock, 1 s apart (behavior.md §13.1).
+    /// Attempts of a store operation that hit a held lock, 1 s apart (docs/compatibility.md#the-coordinator-and-commits).
     static let storeAttempts = 3
 
     /// - Parameters:
@@ -89,7 +89,7 @@ public actor Coordinator {
         return try withStore { transaction in try transaction.appendFollowUps(result, prefix: prefix) }
     }
 
-    /// Merges `source` into `target` (behavior.md §13.6): description note, dependency union,
+    /// Merges `source` into `target` (docs/compatibility.md#the-coordinator-and-commits): description note, dependency union,
     /// source removed from every dependency list and archived as it is.
     public func merge(source: String, into target: String) throws {
         guard source != target else { throw OperationError("Cycle detected: Cannot merge item \(source) into itself") }
@@ -186,13 +186,13 @@ public actor Coordinator {
         stageAllAtBatch = false
     }
 
-    /// D9: the blocked target's state in a commit of its own before the run moves on.
+    /// docs/decisions.md D9: the blocked target's state in a commit of its own before the run moves on.
     public func commitBlockedTarget(_ id: String) throws {
         try stageState()
         _ = try git.commitStaged(message: CommitMessage.blockedTarget(itemID: id))
     }
 
-    /// The final commit: whatever state is left uncommitted, so every run leaves a clean tree (D4).
+    /// The final commit: whatever state is left uncommitted, so every run leaves a clean tree (docs/decisions.md D4).
     public func haltCommit(reason: HaltReason) {
         do {
             if let sha = try commitStateIfDirty(message: CommitMessage.halt(reason: reason.rawValue)) {
@@ -203,7 +203,7 @@ public actor Coordinator {
         }
     }
 
-    /// Commits the store and worklog if they changed (the end of `triage`, D4).
+    /// Commits the store and worklog if they changed (the end of `triage`, docs/decisions.md D4).
     public func commitState(message: String) {
         do {
             if let sha = try commitStateIfDirty(message: message) {
@@ -216,7 +216,7 @@ public actor Coordinator {
 
     /// Commits every dirty path (the end of a run that failed): the work of a phase whose outcome
     /// could not be saved is kept in history, and the next run, which runs that phase again,
-    /// starts from a clean tree (D4).
+    /// starts from a clean tree (docs/decisions.md D4).
     public func commitEverything(message: String) {
         do {
             try git.stageAll()

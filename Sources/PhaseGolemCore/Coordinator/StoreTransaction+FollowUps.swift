@@ -1,5 +1,5 @@
 extension StoreTransaction {
-    /// Adds a New item for each of the agent's follow-ups (behavior.md §9.8): a fresh id, the
+    /// Adds a New item for each of the agent's follow-ups (docs/compatibility.md#handling-results): a fresh id, the
     /// title, `x-pg-origin` = `{item}/{phase}`, suggested size and risk, the context as description.
     mutating func appendFollowUps(_ result: PhaseResult, prefix: String) throws -> [String] {
         var created: [String] = []

@@ -1,4 +1,4 @@
-/// The human-readable log of phase outcomes, one Markdown file per month (behavior.md §14).
+/// The human-readable log of phase outcomes, one Markdown file per month (docs/compatibility.md#worklog).
 public enum Worklog {
     /// What happened to the item; the raw value is the text written after `**Outcome:**`.
     public enum Outcome: String, Sendable, CaseIterable {

@@ -141,6 +141,9 @@ public struct Git: Sendable {
         switch output.status {
         case 0: return true
         case 1: return false
+        case 128:
+            // The original's wording for git's own failure (an unknown commit); it reaches the store as a block reason.
+            throw Failure(description: "git merge-base failed: \(output.stderrText.trimmingTrailingWhitespace())")
         default:
             let detail = output.stderrText.trimmingTrailingWhitespace()
             throw Failure(description: "git merge-base exited with unexpected code \(output.status): \(detail)")

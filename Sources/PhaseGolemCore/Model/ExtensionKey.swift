@@ -1,4 +1,4 @@
-/// The fifteen `x-pg-*` keys phase-golem stores on task-golem items (behavior.md §5.2).
+/// The fifteen `x-pg-*` keys phase-golem stores on task-golem items (docs/compatibility.md#items-and-statuses).
 public enum ExtensionKey {
     public static let status = "x-pg-status"
     public static let phase = "x-pg-phase"

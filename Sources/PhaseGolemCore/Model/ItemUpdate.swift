@@ -1,4 +1,4 @@
-/// A change to one item, as the scheduler and commands request it (behavior.md §5, §13.2).
+/// A change to one item, as the scheduler and commands request it (docs/compatibility.md#items-and-statuses, docs/compatibility.md#the-coordinator-and-commits).
 public enum ItemUpdate: Sendable, Equatable {
     case transitionStatus(PGStatus)
     case setPhase(String)
@@ -81,8 +81,12 @@ extension StoreItem {
             return (nil, ["Item \(id): cannot unblock, not blocked (status: \(pgStatus.debugName)), skipping"])
         }
         var warnings: [String] = []
-        if blockedFromStatus == nil, let raw = extensionValue(ExtensionKey.blockedFromStatus)?.stringValue {
-            warnings.append("Item \(id): stale \(ExtensionKey.blockedFromStatus) '\(raw)' (native blocked_from_status is null), ignoring")
+        if let raw = extensionValue(ExtensionKey.blockedFromStatus)?.stringValue {
+            if blockedFromStatus == nil {
+                warnings.append(Self.staleBlockedFromWarning(id))
+            } else if !["new", "scoping", "ready", "in_progress"].contains(raw) {
+                warnings.append("Item \(id): invalid \(ExtensionKey.blockedFromStatus) value '\(raw)', treating as absent")
+            }
         }
         let restored = blockedFromPGStatus ?? .new
         clearBlockFields()

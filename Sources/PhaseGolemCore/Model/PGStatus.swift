@@ -29,7 +29,7 @@ public enum PGStatus: String, Sendable, CaseIterable, Codable {
         }
     }
 
-    /// Whether the lifecycle allows moving from `self` to `target` (behavior.md §5.1).
+    /// Whether the lifecycle allows moving from `self` to `target` (docs/compatibility.md#items-and-statuses).
     public func canTransition(to target: PGStatus) -> Bool {
         switch (self, target) {
         case (.new, .scoping), (.scoping, .ready), (.ready, .inProgress), (.inProgress, .done): true

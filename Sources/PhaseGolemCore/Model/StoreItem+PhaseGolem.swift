@@ -79,7 +79,8 @@ extension StoreItem {
             switch entry.key {
             case ExtensionKey.status:
                 guard status == .todo, let raw = entry.value.stringValue, !["new", "scoping", "ready"].contains(raw) else { continue }
-                warnings.append("Item \(id): invalid x-pg-status value '\(raw)', defaulting to New")
+                // First, as the original reads the status before any other field.
+                warnings.insert("Item \(id): invalid x-pg-status value '\(raw)', defaulting to New", at: 0)
                 continue
             case ExtensionKey.description:
                 if !entry.isObject {
@@ -89,7 +90,7 @@ extension StoreItem {
             case ExtensionKey.blockedFromStatus:
                 guard let raw = entry.value.stringValue else { continue }
                 if blockedFromStatus == nil {
-                    warnings.append("Item \(id): stale \(ExtensionKey.blockedFromStatus) '\(raw)' (native blocked_from_status is null), ignoring")
+                    warnings.append(Self.staleBlockedFromWarning(id))
                 } else if !["new", "scoping", "ready", "in_progress"].contains(raw) {
                     warnings.append("Item \(id): invalid \(ExtensionKey.blockedFromStatus) value '\(raw)', treating as absent")
                 }
@@ -105,6 +106,11 @@ extension StoreItem {
             warnings.append("Item \(id): invalid \(entry.key) value '\(Self.display(value))', treating as absent")
         }
         return warnings
+    }
+
+    /// The original's words for an `x-pg-blocked-from-status` left behind by `tg unblock`.
+    static func staleBlockedFromWarning(_ id: String) -> String {
+        "Item \(id): \(ExtensionKey.blockedFromStatus) extension is stale (native field cleared), treating as absent"
     }
 
     private static func display(_ value: JSONValue) -> String {

@@ -1,11 +1,11 @@
-/// The one-shot item commands: `add`, `advance`, `unblock` (behavior.md §16.3–§16.4, DECISIONS).
+/// The one-shot item commands: `add`, `advance`, `unblock` (docs/compatibility.md#other-commands, docs/decisions.md).
 ///
 /// Each runs one locked read-modify-write of `tasks.jsonl`, and commits it while still holding
 /// the lock, so that concurrent commands cannot interleave their commits.
 public struct ItemOperations: Sendable {
     public let store: TaskStore
     public let config: PhaseGolemConfig
-    /// Whether to commit the change to git (D4); off for callers that commit themselves.
+    /// Whether to commit the change to git (docs/decisions.md D4); off for callers that commit themselves.
     public var commits: Bool = true
 
     public init(store: TaskStore, config: PhaseGolemConfig) {

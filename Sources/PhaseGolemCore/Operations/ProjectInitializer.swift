@@ -1,4 +1,4 @@
-/// `phase-golem init`: the folders, config template, `.gitignore` entry and (D8) an empty store.
+/// `phase-golem init`: the folders, config template, `.gitignore` entry and (docs/decisions.md D8) an empty store.
 public struct ProjectInitializer: Sendable {
     public let root: String
     public let prefix: String
@@ -49,7 +49,7 @@ public struct ProjectInitializer: Sendable {
         return report
     }
 
-    /// D8: a valid empty store (both files with their header, the lock file) when `.task-golem/` is missing.
+    /// docs/decisions.md D8: a valid empty store (both files with their header, the lock file) when `.task-golem/` is missing.
     private func createStoreIfMissing() throws(FileIO.Failure) -> Bool {
         let store = TaskStore(root: root)
         guard !FileIO.exists(store.directory) else { return false }

@@ -51,7 +51,7 @@ public enum StatusReport {
         }.map(\.element)
     }
 
-    /// The table text, ending in a newline (behavior.md §16.1).
+    /// The table text, ending in a newline (docs/compatibility.md#other-commands).
     public static func table(_ items: [StoreItem]) -> String {
         table(rows: items.map(Row.init))
     }

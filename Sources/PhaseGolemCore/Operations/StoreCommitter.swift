@@ -1,4 +1,4 @@
-/// Commits a store change made by a one-shot command (`add`, `advance`, `unblock`), per DECISIONS D4.
+/// Commits a store change made by a one-shot command (`add`, `advance`, `unblock`), per docs/decisions.md D4.
 ///
 /// It runs inside the store transaction's lock so concurrent commands serialize their commits,
 /// stages only the store files, and stands aside while a `run` holds the runtime lock (that run's

@@ -18,7 +18,10 @@ public struct PreflightError: Sendable, Equatable, CustomStringConvertible {
 
 /// Checks that a run can start: store present, config coherent, workflows on disk, items
 /// pointing at real pipelines and phases, no duplicate ids, no broken dependency graph
-/// (behavior.md §3.5, with DECISIONS D3: a dependency found in the archive is met).
+/// (docs/compatibility.md#preflight, with docs/decisions.md D3: a dependency found in the archive is met).
+///
+/// The condition, location and fix texts of the checks the original has are its own, word for
+/// word (even the legacy `BACKLOG.yaml` locations): scripts match these lines.
 public struct Preflight: Sendable {
     public let loaded: LoadedConfig
     public let root: String
@@ -38,7 +41,7 @@ public struct Preflight: Sendable {
             return [PreflightError(
                 condition: ".task-golem/ directory not found",
                 location: storeDirectory,
-                fix: "Run `phase-golem init` (or `tg init`) in the project root to create the store")]
+                fix: "Run `tg init` to initialize the task-golem store")]
         }
         var errors = structuralErrors()
         let structuralOK = errors.isEmpty
@@ -105,8 +108,8 @@ public struct Preflight: Sendable {
             let resolved = loaded.resolve(workflowPath: path)
             guard !FileIO.exists(resolved) else { return nil }
             return PreflightError(condition: "Workflow file not found: \(path)",
-                                  location: "\(Self.file) → pipelines (looked for \(resolved))",
-                                  fix: "Create the workflow file, or correct its path in \(Self.file)")
+                                  location: "\(Self.file) → pipelines → workflows",
+                                  fix: "Create the workflow file at \(path) or update the path")
         }
     }
 
@@ -118,8 +121,8 @@ public struct Preflight: Sendable {
             let type = item.pipelineType ?? PipelineConfig.defaultName
             guard let pipeline = config.pipelines[type] else {
                 errors.append(PreflightError(condition: "Item \(item.id) references unknown pipeline type \"\(type)\"",
-                                             location: "\(Self.file) → pipelines",
-                                             fix: "Add pipelines.\(type) to \(Self.file), or change the item's x-pg-pipeline-type"))
+                                             location: "items → \(item.id) → pipeline_type",
+                                             fix: "Add a [pipelines.\(type)] section to \(Self.file) or update the item's pipeline_type"))
                 continue
             }
             guard let phase = item.phase else { continue }
@@ -127,8 +130,8 @@ public struct Preflight: Sendable {
             let inMain = pipeline.isMainPhase(phase)
             guard inPre || inMain else {
                 errors.append(PreflightError(condition: "Item \(item.id) references unknown phase \"\(phase)\" in pipeline \"\(type)\"",
-                                             location: "\(Self.file) → pipelines.\(type)",
-                                             fix: "Add the phase to pipelines.\(type), or move the item with `phase-golem advance \(item.id) --to <phase>`"))
+                                             location: "items → \(item.id) → phase",
+                                             fix: "Update the item's phase to a valid phase name in the \"\(type)\" pipeline"))
                 continue
             }
             if let pool = item.phasePool {
@@ -136,8 +139,8 @@ public struct Preflight: Sendable {
                 if pool != actual {
                     errors.append(PreflightError(
                         condition: "Item \(item.id) has phase_pool \(pool.debugName) but phase \"\(phase)\" is in \(actual.debugName)",
-                        location: ".task-golem/tasks.jsonl → \(item.id)",
-                        fix: "Set x-pg-phase-pool to \"\(actual.rawValue)\" on \(item.id)"))
+                        location: "items → \(item.id) → phase_pool",
+                        fix: "Update phase_pool to \(actual.debugName) to match the phase's location in the pipeline"))
                 }
             }
         }
@@ -164,8 +167,8 @@ public struct Preflight: Sendable {
         return order.compactMap { id in
             guard let indices = positions[id], indices.count > 1 else { return nil }
             return PreflightError(condition: "Duplicate item ID \"\(id)\" found at indices [\(indices.map(String.init).joined(separator: ", "))]",
-                                  location: ".task-golem/tasks.jsonl → items",
-                                  fix: "Remove or rename the duplicates (see `tg doctor`)")
+                                  location: "BACKLOG.yaml → items",
+                                  fix: "Remove or rename the duplicate item so each ID is unique")
         }
     }
 
@@ -178,16 +181,16 @@ public struct Preflight: Sendable {
             for dependency in item.dependencies where !activeIDs.contains(dependency) && !archivedIDs.contains(dependency) {
                 errors.append(PreflightError(
                     condition: "Item '\(item.id)' depends on '\(dependency)' which does not exist in the backlog",
-                    location: ".task-golem/tasks.jsonl → \(item.id).dependencies",
-                    fix: "Remove '\(dependency)' from \(item.id)'s dependencies, or restore the item"))
+                    location: "items → \(item.id) → dependencies",
+                    fix: "Remove '\(dependency)' from \(item.id)'s dependencies, or add the missing item to the backlog"))
             }
         }
         for cycle in Self.cycles(in: items) {
             let members = Array(cycle.dropLast())
             errors.append(PreflightError(
                 condition: "Circular dependency detected: \(cycle.joined(separator: " → "))",
-                location: ".task-golem/tasks.jsonl → dependencies",
-                fix: "Break the cycle by removing one dependency among \(members.joined(separator: ", "))"))
+                location: "BACKLOG.yaml → items → dependencies",
+                fix: "Remove one dependency in the cycle to break it: \(members.joined(separator: ", "))"))
         }
         return errors
     }

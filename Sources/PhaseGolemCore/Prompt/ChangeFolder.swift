@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// The per-item folder under `changes/` where agents put their artifacts (behavior.md §10.3, §13.8).
+/// The per-item folder under `changes/` where agents put their artifacts (docs/compatibility.md#running-one-phase, docs/compatibility.md#the-coordinator-and-commits).
 public enum ChangeFolder {
     /// A file-name-safe form of a title: `Add Login (v2)!` → `add-login-v2`.
     ///

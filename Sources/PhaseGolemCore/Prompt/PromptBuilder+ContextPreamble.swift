@@ -1,5 +1,5 @@
 extension PromptBuilder {
-    /// A compact summary of where an item stands, for agents that run inside a larger prompt (§12.2).
+    /// A compact summary of where an item stands, for agents that run inside a larger prompt (docs/compatibility.md#prompts).
     ///
     /// The original ships this builder but never calls it; it is kept for library users. Phase,
     /// pool and pipeline type come from the item (absent type means `feature`, absent pool main).

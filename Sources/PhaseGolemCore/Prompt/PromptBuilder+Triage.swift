@@ -1,5 +1,5 @@
 extension PromptBuilder {
-    /// The prompt for triaging a New item (behavior.md §12.3).
+    /// The prompt for triaging a New item (docs/compatibility.md#prompts).
     ///
     /// `backlog` is the active items; the one being triaged is left out of the backlog listing.
     /// `pipelineNames` are listed sorted so the prompt does not depend on dictionary order.

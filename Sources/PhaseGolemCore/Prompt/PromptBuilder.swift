@@ -1,10 +1,10 @@
-/// Builds the text handed to an agent as its single prompt argument (behavior.md §12).
+/// Builds the text handed to an agent as its single prompt argument (docs/compatibility.md#prompts).
 ///
 /// Agents and existing workflows parse parts of this text (the result path, the `item_id` and
 /// `phase` values of the JSON example), so the layout of the structured-output section is a
 /// contract, not prose: see `structuredOutputSection`.
 public enum PromptBuilder {
-    /// The prompt for one phase of one item: preamble, task and structured output (§12.1).
+    /// The prompt for one phase of one item: preamble, task and structured output (docs/compatibility.md#prompts).
     ///
     /// Workflow paths are joined to the config base by `config`; the unblock context comes from
     /// the item itself, because it persists there until the item is next blocked or unblocked.

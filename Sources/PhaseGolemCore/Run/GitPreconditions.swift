@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// The git checks a run needs before it touches anything (behavior.md §6 step 5, with D4),
+/// The git checks a run needs before it touches anything (docs/compatibility.md#run-startup step 5, with docs/decisions.md D4),
 /// and the recovery of a run that was killed.
 public struct GitPreconditions {
     public let root: String
@@ -21,7 +21,7 @@ public struct GitPreconditions {
         self.shutdown = shutdown
     }
 
-    /// Fails with the original's messages; commits uncommitted store-only changes first (D4),
+    /// Fails with the original's messages; commits uncommitted store-only changes first (docs/decisions.md D4),
     /// and the whole tree when a killed run left it dirty.
     public func check() throws {
         let git = Git(root: root, limit: Git.standardLimit(shutdown: shutdown))
@@ -29,7 +29,7 @@ public struct GitPreconditions {
         // and refs in the common one; both must be writable and both can hold stale locks.
         let probe = try git.runAllowingFailure(["rev-parse", "--git-dir", "--git-common-dir"])
         guard probe.succeeded else {
-            throw OperationError("Not a git repository (or git is not installed). Run phase-golem in your repository "
+            throw OperationError("Not a git repository (or git is not installed)\nhint: run phase-golem in your repository "
                 + "(or pass --root), or create one with `git init` and `phase-golem init`")
         }
         let reported = probe.stdoutText.split(separator: "\n").map { String($0).trimmed() }
@@ -45,7 +45,7 @@ public struct GitPreconditions {
         let storeOnly = paths.allSatisfy { TaskStore.relativeStorePaths.contains($0) || $0 == ".task-golem/tasks.lock" }
         if !storeOnly && interruptedHolder == nil {
             let shown = paths.prefix(5).joined(separator: ", ") + (paths.count > 5 ? ", …" : "")
-            throw OperationError("Working tree is not clean. Commit or stash changes before running phase-golem. (Dirty: \(shown))")
+            throw OperationError("Working tree is not clean. Commit or stash changes before running phase-golem.\nhint: uncommitted: \(shown)")
         }
         if !(try git.runAllowingFailure(["symbolic-ref", "--quiet", "HEAD"]).succeeded) {
             throw OperationError("Detached HEAD state detected. Check out a branch before running phase-golem.")
@@ -59,7 +59,7 @@ public struct GitPreconditions {
         if !storeOnly, let pid = interruptedHolder {
             try saveInterruptedWork(git: git, pid: pid, paths: paths)
         } else if !paths.isEmpty {
-            // D4: a previous command's store change left for a run to commit.
+            // docs/decisions.md D4: a previous command's store change left for a run to commit.
             let existing = (TaskStore.relativeStorePaths + [".task-golem/tasks.lock"]).filter { FileIO.exists(FileIO.join(root, $0)) }
             try git.run(["add", "--"] + existing)
             if let sha = try git.commitStaged(message: CommitMessage.preRun) {

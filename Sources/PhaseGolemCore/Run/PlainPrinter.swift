@@ -29,8 +29,10 @@ public struct PlainPrinter: Sendable {
         switch event {
         case .log(let messageLevel, let message):
             guard level.shows(messageLevel) else { return nil }
-            // Messages quote titles, ids and agent summaries: store and agent text.
-            return Array((TerminalText.plain(message) + "\n").utf8)
+            // Messages quote titles, ids and agent summaries: store and agent text. A message of
+            // several lines (a preflight error's three) keeps them: split first, then sanitize
+            // each line, so stripping control characters cannot join them.
+            return Array((TerminalText.plainLines(message) + "\n").utf8)
         case .agentOutput(_, _, let lines):
             guard echoAgentOutput, !lines.isEmpty else { return nil }
             var bytes: [UInt8] = []

@@ -8,7 +8,7 @@ public struct RunOptions: Sendable {
     public var configPath: String?
     public var targets: [String]
     public var only: [String]
-    /// nil: `execution.default_phase_cap` (D5).
+    /// nil: `execution.default_phase_cap` (docs/decisions.md D5).
     public var cap: Int?
     /// nil: `execution.auto_advance` from the config.
     public var autoAdvance: Bool?
@@ -35,7 +35,7 @@ public struct PreparedRun: Sendable {
     public var agentDescription: String
 }
 
-/// The `run` command end to end: startup checks (behavior.md §6), the scheduler, the final
+/// The `run` command end to end: startup checks (docs/compatibility.md#run-startup), the scheduler, the final
 /// commit and cleanup. Everything it says goes to the event bus.
 public final class RunSession: @unchecked Sendable {
     // Mutated only by `prepare` and `execute`, which the caller runs one after the other.
@@ -67,7 +67,10 @@ public final class RunSession: @unchecked Sendable {
         let config = loaded.config
         let items: [StoreItem]
         do {
-            items = try TaskStore(root: root).loadActive(cache: &storeCache).items
+            // No store folder: an empty backlog, so preflight reports it with its own three
+            // lines and fix, as the original does.
+            let hasStore = FileIO.isDirectory(FileIO.join(root, ".task-golem"))
+            items = hasStore ? try TaskStore(root: root).loadActive(cache: &storeCache).items : []
         } catch {
             throw OperationError("Failed to load task-golem store: \(error)")
         }
@@ -84,7 +87,8 @@ public final class RunSession: @unchecked Sendable {
             filter = try ItemFilter.parse(options.only)
         }
         let params = RunParams(targets: targets, filter: filter, cap: options.cap ?? config.execution.defaultPhaseCap,
-                               autoAdvance: options.autoAdvance ?? config.execution.autoAdvance)
+                               autoAdvance: options.autoAdvance ?? config.execution.autoAdvance,
+                               archivedTargets: Set(targets).intersection(archived))
         logConfiguration(params: params, config: config, items: items)
 
         events.info("")
@@ -101,10 +105,14 @@ public final class RunSession: @unchecked Sendable {
     }
 
     /// What `run` and `triage` share: header, runtime lock, stale results, git, config, agent.
-    private func startup() throws -> (LoadedConfig, String) {
-        events.info("--- Phase Golem ---")
-        events.info("")
-        events.info("[pre] Acquiring lock...")
+    /// `triage` does the same steps without announcing them: the original's `triage` prints
+    /// neither the header nor the lock and git lines, and scripts see its output as it was.
+    private func startup(announce: Bool = true) throws -> (LoadedConfig, String) {
+        if announce {
+            events.info("--- Phase Golem ---")
+            events.info("")
+            events.info("[pre] Acquiring lock...")
+        }
         do {
             lock = try RuntimeLock(root: root)
         } catch {
@@ -121,13 +129,13 @@ public final class RunSession: @unchecked Sendable {
         cleanStaleResults(tag: "pre")
         repairStore()
 
-        events.info("[pre] Checking git preconditions...")
+        if announce { events.info("[pre] Checking git preconditions...") }
         try GitPreconditions(root: root, events: events, interruptedHolder: interrupted, shutdown: shutdown).check()
 
         let loaded = try ConfigLoader.load(root: root, explicitPath: options.configPath)
         let config = loaded.config
         let agent = AgentCommand(config.agent)
-        events.info("[pre] Verifying \(agent.displayName)...")
+        events.info("[pre] Verifying \(agent.displayName) ...")
         try agent.verifyAvailable(root: root)
         let model = config.agent.model ?? "default"
         let agentDescription = "\(agent.displayName) (model: \(model))"
@@ -141,11 +149,11 @@ public final class RunSession: @unchecked Sendable {
         return (loaded, agentDescription)
     }
 
-    /// The standalone `triage` command (behavior.md §16.2): every New item once, no retries,
-    /// each result applied as the run loop applies it (follow-ups, merges, routing: D15) and
-    /// committed (D4). Returns how many items were triaged.
+    /// The standalone `triage` command (docs/compatibility.md#other-commands): every New item once,
+    /// no retries, each result applied as the run loop applies it (follow-ups, merges, routing:
+    /// docs/decisions.md D15) and committed (D4). Returns how many items were triaged.
     public func triage() async throws -> Int {
-        let (loaded, agentDescription) = try startup()
+        let (loaded, agentDescription) = try startup(announce: false)
         let context = makeContext(loaded: loaded, agentDescription: agentDescription)
         let coordinator = context.coordinator
         let executor = PhaseExecutor(context: context)
@@ -246,6 +254,12 @@ public final class RunSession: @unchecked Sendable {
         do {
             for message in try StoreRepair.repair(store, cache: &storeCache) { events.warn("[pre] " + message) }
         } catch {
+            // An unreadable store is the load's error, with the original's line: saying it twice
+            // would only push that line down.
+            switch error as? StoreError {
+            case .corruption?, .unsupportedSchema?: return
+            default: break
+            }
             events.warn("[pre] Warning: could not check the store for an interrupted write: \(error)")
         }
     }

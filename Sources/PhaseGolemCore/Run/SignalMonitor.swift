@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// Turns SIGINT, SIGTERM and SIGHUP into a graceful shutdown request; a second SIGINT within
-/// a few seconds kills the agents' process groups at once (DECISIONS "Signals", D10).
+/// a few seconds kills the agents' process groups at once (docs/decisions.md "Signals", D10).
 public final class SignalMonitor: @unchecked Sendable {
     // The sources are created in init and only cancelled afterwards.
     private let sources: [any DispatchSourceSignal]

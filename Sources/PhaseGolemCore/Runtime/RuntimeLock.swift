@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// The one-instance-per-project lock: `flock` on `.phase-golem/phase-golem.lock`, plus a PID file
-/// for the error message (behavior.md §15).
+/// for the error message (docs/compatibility.md#the-runtime-lock).
 public final class RuntimeLock: @unchecked Sendable {
     // Only touched by init and deinit; the object is immutable in between.
     private let fd: Int32
@@ -71,7 +71,7 @@ public final class RuntimeLock: @unchecked Sendable {
             return Failure(description: "Another phase-golem instance holds the lock. If this is stale, remove \(lockPath)")
         }
         if kill(pid, 0) == 0 || errno == EPERM {
-            return Failure(description: "Another phase-golem instance is running (PID \(pid)). Wait for it to finish, or stop it first")
+            return Failure(description: "Another phase-golem instance is running (PID \(pid))\nhint: wait for it to finish, or stop it first")
         }
         return Failure(description: "Lock file is held but recorded PID \(pid) is not alive. Remove \(lockPath) and \(pidPath) to recover")
     }

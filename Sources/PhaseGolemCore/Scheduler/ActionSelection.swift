@@ -1,7 +1,7 @@
 /// Decides what the scheduler does next: a pure function of the items, the running tasks and the
-/// configuration (behavior.md §8).
+/// configuration (docs/compatibility.md#choosing-what-runs-next).
 public enum ActionSelection {
-    /// Normal selection (§8.1): promotions first, then executor actions by priority, within the
+    /// Normal selection (docs/compatibility.md#choosing-what-runs-next): promotions first, then executor actions by priority, within the
     /// concurrency slots and the destructive-phase exclusivity.
     ///
     /// In filter mode pass only the matching items: WIP counting and dependency checks then see
@@ -72,7 +72,7 @@ public enum ActionSelection {
         return actions
     }
 
-    /// Targeted selection (§8.3): only the target item, ignoring `max_wip` and `max_concurrent`.
+    /// Targeted selection (docs/compatibility.md#choosing-what-runs-next): only the target item, ignoring `max_wip` and `max_concurrent`.
     public static func selectTargeted(
         target: String,
         items: [StoreItem],
@@ -100,7 +100,7 @@ public enum ActionSelection {
         }
     }
 
-    // MARK: Dependencies (§5.6)
+    // MARK: Dependencies (docs/compatibility.md#items-and-statuses)
 
     /// The item's dependencies that are present in `items` and not Done, in declaration order.
     ///
@@ -114,7 +114,7 @@ public enum ActionSelection {
         Snapshot(items).unmetDependencySummary(of: item)
     }
 
-    /// The diagnostic line logged when nothing is actionable (§7.2 step 7):
+    /// The diagnostic line logged when nothing is actionable (docs/compatibility.md#the-run-loop step 7):
     /// `Items blocked by unmet dependencies: {id} (waiting on: {summary}); …`, or nil when no
     /// non-Done item waits on a dependency.
     public static func unmetDependencySummary(items: [StoreItem]) -> String? {
@@ -129,7 +129,7 @@ public enum ActionSelection {
     // MARK: Helpers
 
     /// Sort key for advance-furthest-first: pre-phases count from 0, main phases after all
-    /// pre-phases; anything unknown is 0 (§8.1 step 4).
+    /// pre-phases; anything unknown is 0 (docs/compatibility.md#choosing-what-runs-next step 4).
     static func phaseIndex(of item: StoreItem, pipelines: [String: PipelineConfig]) -> Int {
         guard let pipeline = pipelines[item.pipelineType ?? PipelineConfig.defaultName],
               let phase = item.phase else { return 0 }

@@ -1,5 +1,5 @@
 /// The `run --only` filter: criteria are AND'ed, the values within one criterion OR'ed
-/// (behavior.md §2.6).
+/// (docs/compatibility.md#command-line).
 public struct ItemFilter: Sendable, Equatable, CustomStringConvertible {
     /// A filterable attribute; the raw value is its canonical spelling.
     public enum Field: String, Sendable, CaseIterable {
@@ -45,7 +45,7 @@ public struct ItemFilter: Sendable, Equatable, CustomStringConvertible {
             self.values = values
         }
 
-        /// Parses one flag value; the first problem found is the error (§2.6).
+        /// Parses one flag value; the first problem found is the error (docs/compatibility.md#command-line).
         public static func parse(_ raw: String) throws(ParseError) -> Criterion {
             // Unicode scalars, not Characters: a combining mark after `=` or `,` must not hide
             // the separator, matching the original's char-based split.

@@ -1,4 +1,4 @@
-/// Which of two duplicate items survives a triage merge (behavior.md §9.9).
+/// Which of two duplicate items survives a triage merge (docs/compatibility.md#handling-results).
 public enum MergeDirection {
     /// The item merged away (`source`) and the one that keeps the work (`target`).
     ///

@@ -1,5 +1,6 @@
 /// What a finished phase or triage does to the store, the circuit breaker and the run's tally
-/// (behavior.md §9): the one owner of that, for the run loop and the standalone `triage` (D15).
+/// (docs/compatibility.md#handling-results): the one owner of that, for the run loop and the standalone `triage`
+/// (docs/decisions.md D15).
 ///
 /// The scheduler decides what runs and when it stops; this type decides what a result means.
 /// It runs on the scheduler's task (one result at a time), so its state needs no lock.
@@ -15,7 +16,7 @@ final class OutcomeHandler {
     private(set) var itemsBlocked: [String] = []
     private(set) var followUpsCreated = 0
     private(set) var itemsMerged = 0
-    /// Consecutive items that ended Failed (§7.4).
+    /// Consecutive items that ended Failed (docs/compatibility.md#the-run-loop).
     private(set) var consecutiveExhaustions = 0
     /// Each item's last phase summary, handed to its next phase's prompt (not kept across runs).
     private var previousSummaries: [String: String] = [:]
@@ -49,7 +50,7 @@ final class OutcomeHandler {
         events.publish(.breakerChanged(count: count, threshold: breakerThreshold))
     }
 
-    // MARK: Results (§9)
+    // MARK: Results (docs/compatibility.md#handling-results)
 
     /// Applies one result. A store that cannot be written is thrown as it is; so is a git that
     /// hung or was stopped (the run cannot commit any more).
@@ -85,7 +86,7 @@ final class OutcomeHandler {
         }
     }
 
-    /// Failed or Blocked: block the item, worklog, remember it (§9.4, §9.5; the original wrote the
+    /// Failed or Blocked: block the item, worklog, remember it (docs/compatibility.md#handling-results; the original wrote the
     /// worklog first, so a block it failed to save was still in the worklog).
     ///
     /// A store that cannot be written stops the run (the error is thrown): going on would run
@@ -121,7 +122,7 @@ final class OutcomeHandler {
         var warnings: [String]
     }
 
-    /// A phase completed (§9.2): assessments, follow-ups, the start anchor and the transitions
+    /// A phase completed (docs/compatibility.md#handling-results): assessments, follow-ups, the start anchor and the transitions
     /// in one locked write (the item re-read inside the lock), then the worklog and the commit.
     private func phaseCompleted(_ id: String, _ result: PhaseResult, startSHA: String?, othersRunning: Bool) async throws {
         let tag = "[\(id)][\(result.phase.uppercased())]"
@@ -182,7 +183,7 @@ final class OutcomeHandler {
         }
     }
 
-    /// More work remains in this phase (§9.3): commit now, run the same phase again.
+    /// More work remains in this phase (docs/compatibility.md#handling-results): commit now, run the same phase again.
     private func subphaseCompleted(_ id: String, _ result: PhaseResult, startSHA: String?) async throws {
         events.info("[\(id)][\(result.phase.uppercased())] Result: SUBPHASE_COMPLETE — \(result.summary)")
         events.publish(.phaseFinished(itemID: id, phase: result.phase, outcome: .subphaseComplete, detail: result.summary))
@@ -200,7 +201,7 @@ final class OutcomeHandler {
         previousSummaries[id] = result.summary
     }
 
-    // MARK: Triage (§9.7–§9.10)
+    // MARK: Triage (docs/compatibility.md#handling-results)
 
     /// A triage result, after its `Result:` line (the run loop and the standalone `triage` word
     /// it differently): worklog, follow-ups, duplicate merges, commit, routing.
@@ -224,7 +225,7 @@ final class OutcomeHandler {
             } catch let error as Git.Failure where error.isStop {
                 throw error
             } catch {
-                // §9.7 step 4: the item is gone; its commit failing changes nothing.
+                // The triaged item was merged away: its commit failing changes nothing.
             }
             return
         }
@@ -239,7 +240,7 @@ final class OutcomeHandler {
         }
     }
 
-    /// §9.8: a failure is a warning and counts as none created.
+    /// Follow-up ingestion (docs/compatibility.md#handling-results): a failure is a warning and counts as none created.
     private func ingestFollowUps(_ result: PhaseResult) async {
         guard !result.followUps.isEmpty else { return }
         do {
@@ -249,7 +250,7 @@ final class OutcomeHandler {
         }
     }
 
-    /// Merges the duplicates triage reported (§9.9); true when the triaged item itself was merged away.
+    /// Merges the duplicates triage reported (docs/compatibility.md#handling-results); true when the triaged item itself was merged away.
     private func mergeDuplicates(_ id: String, _ result: PhaseResult) async throws -> Bool {
         for duplicate in result.duplicates {
             let snapshot = try await coordinator.snapshot()

@@ -59,7 +59,7 @@ public struct RunContext: Sendable {
 }
 
 /// Runs one phase of one item: staleness check, phase-start record, attempts with retries,
-/// identity validation (behavior.md §10).
+/// identity validation (docs/compatibility.md#running-one-phase).
 public struct PhaseExecutor: Sendable {
     public let context: RunContext
 
@@ -92,7 +92,8 @@ public struct PhaseExecutor: Sendable {
                     }
                 }
             } catch {
-                return .blocked("Staleness check failed for commit \(anchor): \(error)")
+                // `Git error: ` as the original's coordinator worded it: the reason is stored and logged.
+                return .blocked("Staleness check failed for commit \(anchor): Git error: \(error)")
             }
         }
 
@@ -165,7 +166,7 @@ public struct PhaseExecutor: Sendable {
         return "Item id \"\(SafeFileName.displayed(id))\" cannot be used in a file name; give it an id of letters, digits and '-'"
     }
 
-    /// Runs triage once: no retries, no identity check (behavior.md §9.7).
+    /// Runs triage once: no retries, no identity check (docs/compatibility.md#handling-results).
     public func triage(item: StoreItem, backlog: [StoreItem]) async -> ExecutionOutcome {
         if let unsafe = Self.unsafeNameReason(item.id) { return .failed(unsafe) }
         let resultPath = context.resultPath(itemID: item.id, phase: "triage")

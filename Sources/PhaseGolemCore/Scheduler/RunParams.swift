@@ -8,11 +8,16 @@ public struct RunParams: Sendable, Equatable {
     public var cap: Int
     /// Skip a blocked target and go on to the next, instead of halting.
     public var autoAdvance: Bool
+    /// Targets found only in the archive when the run started: done already, so skipped as
+    /// done (docs/decisions.md D12) rather than reported missing.
+    public var archivedTargets: Set<String>
 
-    public init(targets: [String] = [], filter: ItemFilter? = nil, cap: Int = 100, autoAdvance: Bool = false) {
+    public init(targets: [String] = [], filter: ItemFilter? = nil, cap: Int = 100, autoAdvance: Bool = false,
+                archivedTargets: Set<String> = []) {
         self.targets = targets
         self.filter = filter
         self.cap = cap
         self.autoAdvance = autoAdvance
+        self.archivedTargets = archivedTargets
     }
 }

@@ -45,7 +45,7 @@ public struct RunSummary: Sendable, Equatable {
     /// The error printed for an all-blocked run.
     public static let allBlockedMessage = "All targets blocked; no items completed"
 
-    /// The summary block of behavior.md §7.7, line by line (starting with the empty line).
+    /// The summary block of docs/compatibility.md#run-summary-and-exit-code, line by line (starting with the empty line).
     public var plainLines: [String] {
         var lines = ["", "--- Run Summary ---", "Phases executed: \(phasesExecuted)"]
         if !itemsCompleted.isEmpty { lines.append("Items completed: \(itemsCompleted.joined(separator: ", "))") }
@@ -60,7 +60,7 @@ public struct RunSummary: Sendable, Equatable {
         return lines
     }
 
-    /// The exit status a finished run maps to (DECISIONS "Exit codes").
+    /// The exit status a finished run maps to (docs/decisions.md#exit-codes).
     public var exitCode: Int32 { allBlocked ? 1 : 0 }
 
     /// The machine-readable summary written by `--summary-json`.

@@ -1,5 +1,5 @@
 /// The run loop: select actions, run phases, hand their results to the `OutcomeHandler`, until
-/// a halt reason (behavior.md §7.2; the numbered steps below are its steps).
+/// a halt reason (docs/compatibility.md#the-run-loop; the numbered steps below are its steps).
 ///
 /// One instance runs one loop inside one task; phase and triage work runs in child tasks that
 /// only see the Sendable `RunContext`, and report back through `Completion` values.
@@ -14,7 +14,7 @@ public final class Scheduler {
     private var coordinator: Coordinator { context.coordinator }
     private var execution: ExecutionConfig { context.config.execution }
 
-    // Run state (§7.1); what results change is the `OutcomeHandler`'s.
+    // Run state (docs/compatibility.md#the-run-loop); what results change is the `OutcomeHandler`'s.
     private(set) var phasesExecuted = 0
     private var skippedTargets: [RunSummary.SkippedTarget] = []
     private var targetIndex = 0
@@ -179,7 +179,7 @@ public final class Scheduler {
     // MARK: Halting
 
     /// Every way the loop stops: the tasks in flight are drained and the batch committed
-    /// (§7.2), except where nothing can be in flight.
+    /// (docs/compatibility.md#the-run-loop), except where nothing can be in flight.
     ///
     /// A batch commit failure is ignored, but for the cap's (a warning, as the original) and a
     /// git that hung or was stopped (the run ends with that error: its state is in the store).
@@ -212,7 +212,7 @@ public final class Scheduler {
         }
     }
 
-    /// Awaits every in-flight task and handles its result; handler errors are ignored (§7.6),
+    /// Awaits every in-flight task and handles its result; handler errors are ignored (docs/compatibility.md#the-run-loop),
     /// but for a git that hung or was stopped.
     private func drain(_ group: inout TaskGroup) async throws {
         while !running.isEmpty {
@@ -228,7 +228,7 @@ public final class Scheduler {
         running.removeAll()
     }
 
-    // MARK: Targets (§7.2 step 4 and the auto-advance design)
+    // MARK: Targets (docs/compatibility.md#the-run-loop step 4 and the auto-advance design)
 
     enum TargetStep {
         case proceed
@@ -254,7 +254,7 @@ public final class Scheduler {
             events.publish(.targetBlocked(id: id, index: targetIndex, total: total, reason: reason, autoAdvancing: true, next: nextTarget))
             // Drained and committed as a halt would, but the run goes on.
             _ = try await halt(.targetBlocked, &group)
-            // D9: the blocked state in its own commit before the next target starts.
+            // docs/decisions.md D9: the blocked state in its own commit before the next target starts.
             do {
                 try await coordinator.commitBlockedTarget(id)
             } catch let error as Git.Failure where error.isStop {
@@ -270,11 +270,17 @@ public final class Scheduler {
             let id = params.targets[targetIndex]
             let position = "\(targetIndex + 1)/\(total)"
             if outcomes.itemsCompleted.contains(id) {
-                // D11: completed in this run; already reported as completed.
+                // docs/decisions.md D11: completed in this run; already reported as completed.
                 targetIndex += 1
                 continue
             }
             guard let item = snapshot.first(where: { $0.id == id }) else {
+                if params.archivedTargets.contains(id) {
+                    // docs/decisions.md D12: archived before this run, so the same command can be run again.
+                    events.info("[target] \(id) already done. Skipping (\(position)).")
+                    skip(id, "already done")
+                    continue
+                }
                 events.warn("[target] \(id) not found (archived?). Skipping (\(position)).")
                 skip(id, "not found (archived?)")
                 continue
@@ -306,7 +312,7 @@ public final class Scheduler {
         targetIndex += 1
     }
 
-    // MARK: Promotion (§9.1)
+    // MARK: Promotion (docs/compatibility.md#handling-results)
 
     private func promote(_ id: String, snapshot: [StoreItem]) async throws {
         guard let item = snapshot.first(where: { $0.id == id }) else {

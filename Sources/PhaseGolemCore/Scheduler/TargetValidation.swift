@@ -1,8 +1,8 @@
-/// Checks `run --target` values before anything runs (behavior.md §2.5, DECISIONS.md D2).
+/// Checks `run --target` values before anything runs (docs/compatibility.md#command-line, docs/decisions.md D2).
 public enum TargetValidation {
     /// Whether `id` is `<prefix>-<suffix>`, both non-empty ASCII letters and digits, one `-`.
     ///
-    /// Wider than the original's hex-only suffix so task-golem ≥ 0.2's base32 ids work (D2), yet
+    /// Wider than the original's hex-only suffix so task-golem ≥ 0.2's base32 ids work (docs/decisions.md D2), yet
     /// strict enough that an id is always a safe file-name component (no `/`, `..`, spaces or
     /// control characters).
     public static func isValidFormat(_ id: String) -> Bool {
@@ -39,7 +39,9 @@ public enum TargetValidation {
         let targets = normalize(rawTargets)
         var errors: [String] = []
         for target in targets where !isValidFormat(target) {
-            errors.append("Invalid target format '\(displayed(target))': expected <prefix>-<id> (letters and digits, e.g. WRK-a1b2c)")
+            // The original's words, kept for scripts although ours accepts any letters and digits
+            // in the suffix (docs/decisions.md D2); `formatError` says so on a hint line.
+            errors.append("Invalid target format '\(displayed(target))': expected <prefix>-<id> (numeric or hex suffix)")
         }
         for target in targets where !activeIDs.contains(target) && !archivedIDs.contains(target) {
             errors.append("Target '\(displayed(target))' not found in backlog")
@@ -55,10 +57,14 @@ public enum TargetValidation {
         return errors
     }
 
-    /// The single error the run reports: `Target validation failed:` and one `  - ` line per error.
+    /// The single error the run reports: the original's `Target validation failed:` and one
+    /// `  - ` line per error, then what to do on `hint: ` lines of its own.
     public static func formatError(_ errors: [String]) -> String {
-        "Target validation failed:" + errors.map { "\n  - " + $0 }.joined()
-            + "\nUse the ids `phase-golem status` lists (active items) or archived ones, each once."
+        var hints = ["hint: use the ids `phase-golem status` lists (active items) or archived ones, each once"]
+        if errors.contains(where: { $0.hasPrefix("Invalid target format ") }) {
+            hints.append("hint: an id is a prefix and a suffix of ASCII letters and digits joined by '-' (e.g. WRK-a1b2c)")
+        }
+        return "Target validation failed:" + errors.map { "\n  - " + $0 }.joined() + hints.map { "\n" + $0 }.joined()
     }
 
     /// The target with control characters spelled as `\u{…}` escapes, so a hostile or mistyped

@@ -1,4 +1,4 @@
-/// What happens to an item after one of its phases reports a result (behavior.md §10.6).
+/// What happens to an item after one of its phases reports a result (docs/compatibility.md#running-one-phase).
 public enum TransitionResolver {
     /// The updates to apply, in order, for `result` on `item` in `pipeline`.
     ///

@@ -1,4 +1,4 @@
-/// Where a triaged item goes next (behavior.md §9.10), shared by `run` and the `triage` command.
+/// Where a triaged item goes next (docs/compatibility.md#handling-results), shared by `run` and the `triage` command.
 public enum TriageRouting {
     /// The updates that route `item` by its triage `result`, in the order they must be applied.
     ///

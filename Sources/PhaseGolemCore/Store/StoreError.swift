@@ -25,8 +25,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notInitialized(let message):
             "Store not initialized: \(message)"
         case .lockTimeout(let lockPath, let seconds):
-            "Lock timeout after \(NumberText.decimal(seconds))s: another process holds \(lockPath). "
-                + "Wait for it to finish and retry (find it with `fuser \(lockPath)`)"
+            // The original's line unchanged; what to do on a hint line of its own.
+            "Lock timeout after \(NumberText.decimal(seconds))s\nhint: another process holds \(lockPath); "
+                + "wait for it to finish and retry (find it with `fuser \(lockPath)`)"
         case .idCollisionExhausted(let attempts):
             "ID collision exhausted after \(attempts) attempts"
         case .itemNotFound(let id):

@@ -1,4 +1,4 @@
-/// The `.jsonl` file format shared by `tasks.jsonl` and `archive.jsonl` (store.md §2).
+/// The `.jsonl` file format shared by `tasks.jsonl` and `archive.jsonl` (docs/store-format.md#file-format).
 public enum StoreFileFormat {
     /// The header line every store file starts with.
     public static let header: [UInt8] = Array("{\"schema_version\":1}".utf8)

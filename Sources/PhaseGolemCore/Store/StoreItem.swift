@@ -7,7 +7,7 @@ public enum NativeStatus: String, Sendable, CaseIterable {
 ///
 /// An item read from disk keeps its source line; as long as nothing changes it is written back
 /// from those bytes, so an untouched item is byte-identical whatever its source formatting.
-/// Any change drops the line and the item is re-serialized canonically (store.md §4).
+/// Any change drops the line and the item is re-serialized canonically (docs/store-format.md#canonical-bytes).
 public struct StoreItem: Sendable, Equatable {
     public var id: String { didSet { sourceLine = nil } }
     public var title: String { didSet { sourceLine = nil } }

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// Heals what an interrupted writer can leave in `.task-golem/` (store.md §1 and §6.4).
+/// Heals what an interrupted writer can leave in `.task-golem/` (docs/store-format.md#files, docs/store-format.md#concurrent-writers).
 ///
 /// Both repairs run under `tasks.lock`. Every writer, task-golem's included, holds that lock
 /// while its temporary file exists and between its archive append and its rewrite of

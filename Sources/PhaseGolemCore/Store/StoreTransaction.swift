@@ -84,7 +84,7 @@ public struct StoreTransaction {
 
     /// Appends the archived items, then rewrites `tasks.jsonl`. If the rewrite fails, the
     /// archive is cut back to its old length, so a failed write leaves both files as they were
-    /// (instead of an item in both, which store.md §6.4 allows after a crash).
+    /// (instead of an item in both, which docs/store-format.md#concurrent-writers allows after a crash).
     mutating func commit() throws(StoreError) {
         let ids = items.map(\.id)
         if hasActiveChanges, Set(ids).count != ids.count {
@@ -115,7 +115,7 @@ public struct StoreTransaction {
         }
     }
 
-    /// Appends the items (store.md §6.4); returns the archive's length before, nil if it was missing.
+    /// Appends the items (docs/store-format.md#concurrent-writers); returns the archive's length before, nil if it was missing.
     private func appendToArchive(_ archived: [StoreItem]) throws(StoreError) -> Int? {
         var writer = JSONWriter(capacity: archived.count * 1024 + 32)
         let path = store.archivePath

@@ -5,7 +5,7 @@ import Glibc
 
 /// Thin, explicit POSIX file operations.
 ///
-/// The store's durability rules (store.md §6) need fsync before rename and O_APPEND writes;
+/// The store's durability rules (docs/store-format.md#concurrent-writers) need fsync before rename and O_APPEND writes;
 /// Foundation's `Data.write(options: .atomic)` promises neither, so these go to the system.
 public enum FileIO {
     /// A failed system call, phrased for an operator: what failed, why, and (when the cause is

@@ -24,6 +24,12 @@ public enum TerminalText {
         return String(output)
     }
 
+    /// Each line of a multi-line message made `plain`, the line breaks kept.
+    public static func plainLines(_ text: String) -> String {
+        guard text.utf8.contains(0x0A) else { return plain(text) }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { plain(String($0)) }.joined(separator: "\n")
+    }
+
     /// Whether the text is printable ASCII only (nothing to neutralize, one column a byte).
     public static func isPrintableASCII(_ text: String) -> Bool {
         var copy = text

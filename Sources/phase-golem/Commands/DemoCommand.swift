@@ -79,9 +79,18 @@ struct DemoCommand: AsyncParsableCommand {
         if noTUI { arguments.append("--no-tui") }
         if yes { arguments.append("--yes") }
         if autoAdvance { arguments.append("--auto-advance") }
+        // A plain demo without auto-advance stops at the blocked target, which hides the
+        // feature it exists to show; its summary (git-ignored, read once, then removed) tells
+        // whether that is how it ended, so the hint below is only given when it is true.
+        let summaryPath = FileIO.join(RuntimeLock.directory(root: root), "demo-summary.json")
+        let hintsAutoAdvance = noTUI && !autoAdvance
+        if hintsAutoAdvance { arguments += ["--summary-json", summaryPath] }
         // Runs on every way out of the run below (a summary, the UI closing, an error, a
         // signal-driven halt): the run's exit code is thrown past it unchanged.
         defer {
+            if hintsAutoAdvance && Self.haltedAtBlockedTarget(summaryPath: summaryPath) {
+                Output.stderr(Self.autoAdvanceHint)
+            }
             Output.stderr("")
             if keep {
                 Self.printWhereToLook(root)
@@ -91,6 +100,17 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let run = try RunCommand.parse(arguments)
         try await run.run()
+    }
+
+    /// Said after the summary of a plain demo that halted at its blocked target.
+    static let autoAdvanceHint = "hint: the run halted at the blocked target; to see the same run go on past it, "
+        + "run `phase-golem demo --no-tui --auto-advance` (or press `a` on the launch screen of `phase-golem demo`)"
+
+    /// Whether the run's summary says `TargetBlocked`; the file is removed once read.
+    static func haltedAtBlockedTarget(summaryPath: String) -> Bool {
+        defer { unlink(summaryPath) }
+        guard let text = (try? FileIO.readText(summaryPath)) ?? nil, let summary = try? JSONParser.parse(text) else { return false }
+        return summary["halt_reason"] == .string(HaltReason.targetBlocked.rawValue)
     }
 
     static func printWhereToLook(_ root: String) {

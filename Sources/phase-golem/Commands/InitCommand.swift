@@ -29,14 +29,21 @@ struct InitCommand: ParsableCommand {
         } catch {
             throw CLIError(error)
         }
-        let created = report.createdStore ? "_ideas/, _worklog/, changes/, .phase-golem/, .task-golem/" : "_ideas/, _worklog/, changes/, .phase-golem/"
-        var lines = ["Initialized phase-golem in \(global.root)", "  Created: \(created)",
-                     "  Config: phase-golem.toml" + (report.wroteConfig ? "" : " (kept the existing file)"),
-                     "  Updated: .gitignore"]
-        let paths = ["phase-golem.toml", ".gitignore", ".task-golem/tasks.jsonl", ".task-golem/archive.jsonl", ".task-golem/tasks.lock"]
+        // The original's four lines, unchanged (it prints them even when nothing changed);
+        // what ours adds goes on lines of its own after them.
+        var lines = ["Initialized phase-golem in \(global.root)", "  Created: _ideas/, _worklog/, changes/, .phase-golem/",
+                     "  Config: phase-golem.toml", "  Updated: .gitignore"]
+        if report.createdStore { lines.append("  Created store: .task-golem/ (empty)") }
+        if !report.wroteConfig { lines.append("  Kept: phase-golem.toml (it existed; never overwritten)") }
+        let git = Git(root: global.root)
+        let wanted = ["phase-golem.toml", ".gitignore", ".task-golem/tasks.jsonl", ".task-golem/archive.jsonl", ".task-golem/tasks.lock"]
         if report.createdStore || report.wroteConfig || report.updatedGitignore {
             do {
-                if let sha = try Git(root: global.root).commitOnly(paths: paths, message: "[phase-golem] Initialize phase-golem") {
+                // A path the project's .gitignore excludes (some ignore tasks.lock) is not ours to force in.
+                let ignored = Set(try git.runAllowingFailure(["check-ignore", "--"] + wanted).stdoutText
+                    .split(separator: "\n").map { String($0) })
+                let paths = wanted.filter { !ignored.contains($0) }
+                if let sha = try git.commitOnly(paths: paths, message: "[phase-golem] Initialize phase-golem") {
                     lines.append("  Committed: \(String(sha.prefix(12)))")
                 }
             } catch {

@@ -59,6 +59,30 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("yes"), help: "Skip the TUI launch screen and start at once.")
     var yes = false
 
+    /// `run` with both `--target` and `--only`: the original's argument parser's exact words
+    /// (naming whichever came first), which scripts may match; nil when there is no conflict.
+    /// Checked before parsing because ArgumentParser's own usage text would differ.
+    static func targetOnlyConflict(_ arguments: [String]) -> String? {
+        guard arguments.first == "run" else { return nil }
+        var first: String?
+        var sawTarget = false
+        var sawOnly = false
+        for argument in arguments.dropFirst() {
+            if argument == "--" { break }
+            if argument == "--target" || argument.hasPrefix("--target=") {
+                sawTarget = true
+                first = first ?? "target"
+            } else if argument == "--only" || argument.hasPrefix("--only=") {
+                sawOnly = true
+                first = first ?? "only"
+            }
+        }
+        guard sawTarget, sawOnly else { return nil }
+        let (used, other) = first == "target" ? ("--target <TARGET>", "--only <ONLY>") : ("--only <ONLY>", "--target <TARGET>")
+        return "error: the argument '\(used)' cannot be used with '\(other)'\n\nUsage: phase-golem run \(used)\n\n"
+            + "For more information, try '--help'."
+    }
+
     func validate() throws {
         if tui && noTUI {
             throw ValidationError("--tui and --no-tui contradict each other. Use one.")

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import PhaseGolemCore
 
-/// Command lines, names and availability probes of behavior.md §11.1 and §6 step 7.
+/// Command lines, names and availability probes of docs/compatibility.md#agents, docs/compatibility.md#run-startup step 7.
 @Suite("Agent command")
 struct AgentCommandTests {
     @Test func claudeArgv() {
@@ -51,10 +51,10 @@ struct AgentCommandTests {
     }
 
     @Test func notFoundOnPath() {
-        #expect(throws: AgentError("Claude CLI not found on PATH. Install: https://docs.anthropic.com/en/docs/claude-code (No such file or directory)")) {
+        #expect(throws: AgentError("Claude CLI not found on PATH. Install: https://docs.anthropic.com/en/docs/claude-code (No such file or directory (os error 2))")) {
             try AgentCommand(AgentConfig(cli: .claude)).verifyAvailable(searchPath: "/nonexistent")
         }
-        #expect(throws: AgentError("OpenCode CLI not found on PATH. Install: https://github.com/opencode-ai/opencode (No such file or directory)")) {
+        #expect(throws: AgentError("OpenCode CLI not found on PATH. Install: https://github.com/opencode-ai/opencode (No such file or directory (os error 2))")) {
             try AgentCommand(AgentConfig(cli: .opencode)).verifyAvailable(searchPath: "/nonexistent")
         }
     }
@@ -98,7 +98,7 @@ struct AgentCommandTests {
     @Test func customCommandErrors() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        #expect(throws: AgentError("Agent command (missing-agent) not found on PATH. Check [agent] command in phase-golem.toml. (No such file or directory)")) {
+        #expect(throws: AgentError("Agent command (missing-agent) not found on PATH. Check [agent] command in phase-golem.toml. (No such file or directory (os error 2))")) {
             try AgentCommand(AgentConfig(cli: .command, command: ["missing-agent"])).verifyAvailable(searchPath: directory)
         }
         #expect(throws: AgentError("Agent command (./missing) not found. Check [agent] command in phase-golem.toml. (\(directory)/missing: No such file or directory)")) {

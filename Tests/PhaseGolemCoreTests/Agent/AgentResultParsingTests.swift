@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// The result-file contract of behavior.md §11.3: what the original's serde accepts, we accept.
+/// The result-file contract of docs/compatibility.md#agents: what the original's serde accepts, we accept.
 @Suite("Agent result file parsing")
 struct AgentResultParsingTests {
     static let path = "./.phase-golem/phase_result_WRK-001_build.json"

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import PhaseGolemCore
 
-/// The agent run sequence of behavior.md §11.2 against the scripted fake agent.
+/// The agent run sequence of docs/compatibility.md#agents against the scripted fake agent.
 @Suite("CLI agent runner")
 struct CLIAgentRunnerTests {
     @Test func completeReturnsResultAndDeletesFile() async throws {

@@ -22,4 +22,19 @@ struct TerminalTextTests {
     func controlsAreRemoved(_ input: String, _ expected: String) {
         #expect(TerminalText.plain(input) == expected)
     }
+
+    @Test("a message of several lines keeps them; each line is cleaned on its own")
+    func linesAreKept() {
+        let message = "Preflight error: bad \u{1B}[31mthing\n  Config: here\u{07}\n  Fix: do it"
+        #expect(TerminalText.plainLines(message) == "Preflight error: bad thing\n  Config: here\n  Fix: do it")
+        // A \r inside one line overwrites that line only, never the lines before it.
+        #expect(TerminalText.plainLines("first\nhalf\rwhole") == "first\nwhole")
+    }
+
+    @Test("the plain printer prints a multi-line log message as its lines, byte for byte")
+    func plainPrinterKeepsLines() throws {
+        let printer = PlainPrinter(level: .info, write: { _ in })
+        let bytes = try #require(printer.render(.log(.error, "  Preflight error: x\n  Config: y\n  Fix: z")))
+        #expect(String(decoding: bytes, as: UTF8.self) == "  Preflight error: x\n  Config: y\n  Fix: z\n")
+    }
 }

@@ -186,7 +186,7 @@ struct ConfigLoaderTests {
         #expect(line == 3)
     }
 
-    // MARK: Config base (behavior.md §2.1)
+    // MARK: Config base (docs/compatibility.md#command-line)
 
     @Test func explicitPathBaseIsItsParentDirectory() throws {
         try Support.withTemporaryDirectory { root in
@@ -202,7 +202,7 @@ struct ConfigLoaderTests {
     }
 
     @Test func emptyBaseLeavesWorkflowPathsAsWritten() {
-        // `--config phase-golem.toml` has no directory part; its base is the empty path (§2.1).
+        // `--config phase-golem.toml` has no directory part; its base is the empty path (docs/compatibility.md#command-line).
         let loaded = LoadedConfig(config: .defaults, path: "phase-golem.toml", baseDirectory: ConfigPath.parent(of: "phase-golem.toml"))
         #expect(loaded.baseDirectory == "")
         #expect(loaded.resolve(workflowPath: "wf/a.md") == "wf/a.md")

@@ -114,7 +114,7 @@ struct ConfigSchemaTests {
     }
 
     @Test func isDestructiveIsOptional() throws {
-        // D6: the original required it; a phase with only a name must equal the constructor's defaults.
+        // docs/decisions.md D6: the original required it; a phase with only a name must equal the constructor's defaults.
         let config = try #require(Support.parse("[pipelines.feature]\nphases = [{ name = \"build\" }]\n"))
         #expect(config.pipelines["feature"]?.phases == [PhaseConfig(name: "build")])
         let phase = PhaseConfig(name: "build")

@@ -4,14 +4,13 @@ import Testing
 
 /// Shared helpers for the config tests.
 enum ConfigTestSupport {
-    /// `/work/shared/fixtures`, found from this file: the repository root's sibling `shared`.
+    /// The repository's `Tests/Fixtures` folder, found from this file.
     static let fixturesDirectory: String = {
-        let repoRoot = URL(fileURLWithPath: #filePath)
+        URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent() // Config
             .deletingLastPathComponent() // PhaseGolemCoreTests
             .deletingLastPathComponent() // Tests
-            .deletingLastPathComponent() // repository root
-        return repoRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures").path
+            .appendingPathComponent("Fixtures").path
     }()
 
     static func fixture(_ name: String) -> String {

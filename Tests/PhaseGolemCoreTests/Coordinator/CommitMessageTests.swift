@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// Commit message formats (behavior.md §13.7, DECISIONS D4, D9).
+/// Commit message formats (docs/compatibility.md#the-coordinator-and-commits, docs/decisions.md D4, D9).
 @Suite("Commit messages")
 struct CommitMessageTests {
     typealias Entry = CommitMessage.PendingPhase

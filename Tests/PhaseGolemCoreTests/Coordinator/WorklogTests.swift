@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// Worklog entries and files (behavior.md §14).
+/// Worklog entries and files (docs/compatibility.md#worklog).
 @Suite("Worklog")
 struct WorklogTests {
     static func timestamp(_ text: String) throws -> Timestamp {

@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// Assessment dimensions and the human-review flag (behavior.md §5.2, §5.5).
+/// Assessment dimensions and the human-review flag (docs/compatibility.md#items-and-statuses).
 @Suite("Assessments")
 struct AssessmentsTests {
     static func item(extra: String = "") throws -> StoreItem {

@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// Blocking and unblocking (behavior.md §5.4, store.md §9.3).
+/// Blocking and unblocking (docs/compatibility.md#items-and-statuses, docs/store-format.md#phase-golems-keys).
 @Suite("Block and unblock")
 struct BlockUnblockTests {
     static let blockable: [(PGStatus, NativeStatus)] = [
@@ -102,7 +102,8 @@ struct BlockUnblockTests {
         var item = try parseItem(itemLine(id: "WRK-a1b2c", status: "blocked",
                                           extra: ",\"x-pg-blocked-from-status\":\"in_progress\""))
         #expect(item.blockedFromPGStatus == nil)
-        let stale = "Item WRK-a1b2c: stale x-pg-blocked-from-status 'in_progress' (native blocked_from_status is null), ignoring"
+        // The original's words.
+        let stale = "Item WRK-a1b2c: x-pg-blocked-from-status extension is stale (native field cleared), treating as absent"
         #expect(item.phaseGolemWarnings() == [stale])
         let result = item.unblock(context: nil, now: fixedNow)
         #expect(result.restored == .new)
@@ -110,6 +111,15 @@ struct BlockUnblockTests {
         #expect(item.pgStatus == .new)
         #expect(item.status == .todo)
         #expect(item.extensionValue(ExtensionKey.blockedFromStatus) == nil)
+    }
+
+    @Test("Unblock with an unreadable blocked-from value restores New and says so, as the original does")
+    func unblockInvalidExtension() throws {
+        var item = try parseItem(itemLine(id: "WRK-a1b2c", status: "blocked", extra: ",\"x-pg-blocked-from-status\":\"done\"")
+            .replacingOccurrences(of: "\"blocked_from_status\":null", with: "\"blocked_from_status\":\"todo\""))
+        let result = item.unblock(context: nil, now: fixedNow)
+        #expect(result.restored == .new)
+        #expect(result.warnings == ["Item WRK-a1b2c: invalid x-pg-blocked-from-status value 'done', treating as absent"])
     }
 
     @Test("Unblock without the extension but with a native value restores New")

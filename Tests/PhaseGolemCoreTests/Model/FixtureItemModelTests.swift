@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// The phase-golem view of the real stores (store.md §10).
+/// The phase-golem view of the real stores (docs/store-format.md#fixtures).
 @Suite("Fixture items through the model")
 struct FixtureItemModelTests {
     static func active(_ store: String) throws -> [StoreItem] {

@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// Six phase-golem states over four native ones (behavior.md §5.1).
+/// Six phase-golem states over four native ones (docs/compatibility.md#items-and-statuses).
 @Suite("PG status mapping")
 struct PGStatusMappingTests {
     static func item(status: String = "todo", extra: String = "") throws -> StoreItem {
@@ -84,6 +84,15 @@ struct PGStatusMappingTests {
         #expect(item.phaseGolemWarnings() == [
             "Item WRK-a1b2c: invalid x-pg-phase-pool value 'side', treating as absent",
             "Item WRK-a1b2c: invalid x-pg-risk value '3', treating as absent",
+            "Item WRK-a1b2c: invalid x-pg-size value 'huge', treating as absent",
+        ])
+    }
+
+    @Test("An invalid x-pg-status is reported before the other fields, in the original's order")
+    func statusWarningFirst() throws {
+        let item = try Self.item(extra: ",\"x-pg-size\":\"huge\",\"x-pg-status\":\"weird\"")
+        #expect(item.phaseGolemWarnings() == [
+            "Item WRK-a1b2c: invalid x-pg-status value 'weird', defaulting to New",
             "Item WRK-a1b2c: invalid x-pg-size value 'huge', treating as absent",
         ])
     }

@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// The lifecycle's allowed moves (behavior.md §5.1) and the TransitionStatus update.
+/// The lifecycle's allowed moves (docs/compatibility.md#items-and-statuses) and the TransitionStatus update.
 @Suite("PG status transitions")
 struct PGStatusTransitionTests {
     /// The spec's list, written out: forward New→Scoping→Ready→InProgress→Done;

@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// `x-pg-description` and its mirror in the native description (behavior.md §5.3).
+/// `x-pg-description` and its mirror in the native description (docs/compatibility.md#items-and-statuses).
 @Suite("Structured description")
 struct StructuredDescriptionTests {
     static func item(extra: String = "") throws -> StoreItem {

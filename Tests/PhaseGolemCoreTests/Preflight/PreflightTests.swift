@@ -135,4 +135,46 @@ struct PreflightTests {
         #expect(loaded.resolve(workflowPath: "wf.md", home: "/home/me") == "/project/wf.md")
         #expect(loaded.resolve(workflowPath: "/abs/wf.md", home: "/home/me") == "/abs/wf.md")
     }
+
+    /// Scripts match these lines: each is the original's text, word for word (recorded from the
+    /// original binary), including its legacy `BACKLOG.yaml` locations.
+    @Test("every error prints the original's three lines, byte for byte")
+    func originalLines() throws {
+        let root = try Self.makeRoot(workflows: ["wf/research.md"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let loaded = LoadedConfig(config: Self.config(["feature": Self.simple]), path: nil, baseDirectory: root)
+        let items = [
+            Self.item("WRK-1", .inProgress, phase: "build", pool: .main, type: "bogus"),
+            Self.item("WRK-2", .inProgress, phase: "nope", pool: .main),
+            Self.item("WRK-3", .scoping, phase: "build", pool: .pre),
+            Self.item("WRK-4", .inProgress, phase: "research", pool: .main),
+            Self.item("WRK-5", .new, dependencies: ["WRK-9"]),
+            Self.item("WRK-6", .new, dependencies: ["WRK-7"]),
+            Self.item("WRK-7", .new, dependencies: ["WRK-6"]),
+            Self.item("WRK-5", .new),
+        ]
+        let lines = Preflight(loaded: loaded, root: root).check(items: items, archivedIDs: []).map(\.description)
+        #expect(lines == [
+            "Preflight error: Workflow file not found: wf/build.md\n  Config: phase-golem.toml → pipelines → workflows\n"
+                + "  Fix: Create the workflow file at wf/build.md or update the path",
+            "Preflight error: Item WRK-1 references unknown pipeline type \"bogus\"\n  Config: items → WRK-1 → pipeline_type\n"
+                + "  Fix: Add a [pipelines.bogus] section to phase-golem.toml or update the item's pipeline_type",
+            "Preflight error: Item WRK-2 references unknown phase \"nope\" in pipeline \"feature\"\n  Config: items → WRK-2 → phase\n"
+                + "  Fix: Update the item's phase to a valid phase name in the \"feature\" pipeline",
+            "Preflight error: Item WRK-3 has phase_pool Pre but phase \"build\" is in Main\n  Config: items → WRK-3 → phase_pool\n"
+                + "  Fix: Update phase_pool to Main to match the phase's location in the pipeline",
+            "Preflight error: Item WRK-4 has phase_pool Main but phase \"research\" is in Pre\n  Config: items → WRK-4 → phase_pool\n"
+                + "  Fix: Update phase_pool to Pre to match the phase's location in the pipeline",
+            "Preflight error: Duplicate item ID \"WRK-5\" found at indices [4, 7]\n  Config: BACKLOG.yaml → items\n"
+                + "  Fix: Remove or rename the duplicate item so each ID is unique",
+            "Preflight error: Item 'WRK-5' depends on 'WRK-9' which does not exist in the backlog\n  Config: items → WRK-5 → dependencies\n"
+                + "  Fix: Remove 'WRK-9' from WRK-5's dependencies, or add the missing item to the backlog",
+            "Preflight error: Circular dependency detected: WRK-6 → WRK-7 → WRK-6\n  Config: BACKLOG.yaml → items → dependencies\n"
+                + "  Fix: Remove one dependency in the cycle to break it: WRK-6, WRK-7",
+        ])
+        try FileManager.default.removeItem(atPath: root + "/.task-golem")
+        #expect(Preflight(loaded: loaded, root: root).check(items: [], archivedIDs: []).map(\.description) == [
+            "Preflight error: .task-golem/ directory not found\n  Config: \(root)/.task-golem\n  Fix: Run `tg init` to initialize the task-golem store",
+        ])
+    }
 }

@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// Slugs and `changes/` folder reuse or creation (behavior.md §10.3).
+/// Slugs and `changes/` folder reuse or creation (docs/compatibility.md#running-one-phase).
 @Suite("Change folder")
 struct ChangeFolderTests {
     @Test("Slugs", arguments: [

@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// The phase prompt (behavior.md §12.1, DECISIONS "agent prompt keeps the original's structure").
+/// The phase prompt (docs/compatibility.md#prompts, docs/decisions.md "agent prompt keeps the original's structure").
 @Suite("Phase prompt")
 struct PhasePromptTests {
     typealias F = PromptFixtures

@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// The backlog summary given to triage (behavior.md §12.4).
+/// The backlog summary given to triage (docs/compatibility.md#prompts).
 @Suite("Prompt backlog summary")
 struct PromptBacklogSummaryTests {
     static func item(_ id: String, _ title: String, _ status: PGStatus = .new) -> StoreItem {

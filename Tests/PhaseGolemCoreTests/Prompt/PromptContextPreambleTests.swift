@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// The unused-but-public context preamble builder (behavior.md §12.2).
+/// The unused-but-public context preamble builder (docs/compatibility.md#prompts).
 @Suite("Prompt context preamble")
 struct PromptContextPreambleTests {
     static func item(phase: String = "prd", pool: PhasePool = .main, pipeline: String? = "feature") -> StoreItem {

@@ -41,7 +41,7 @@ enum PromptFixtures {
         return Array(lines[(heading + 1)...])
     }
 
-    /// The result path exactly as behavior.md §20's fake agent finds it: the line after the first
+    /// The result path exactly as docs/compatibility.md#testing-against-the-original's fake agent finds it: the line after the first
     /// fence that follows `## Structured Output`.
     static func extractResultPath(_ prompt: String) -> String? {
         guard let lines = structuredOutputLines(prompt),

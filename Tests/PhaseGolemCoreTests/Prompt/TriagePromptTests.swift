@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// The triage prompt (behavior.md §12.3).
+/// The triage prompt (docs/compatibility.md#prompts).
 @Suite("Triage prompt")
 struct TriagePromptTests {
     typealias F = PromptFixtures

@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// Normal action selection (behavior.md §8.1, §8.2).
+/// Normal action selection (docs/compatibility.md#choosing-what-runs-next).
 @Suite("Action selection")
 struct ActionSelectionTests {
     typealias Fx = SchedulerFixture

@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// Dependencies in selection and the unmet-dependency diagnostics (behavior.md §5.6, §7.2 step 7).
+/// Dependencies in selection and the unmet-dependency diagnostics (docs/compatibility.md#items-and-statuses, docs/compatibility.md#the-run-loop step 7).
 @Suite("Dependency selection")
 struct DependencySelectionTests {
     typealias Fx = SchedulerFixture
@@ -106,7 +106,7 @@ struct DependencySelectionTests {
     }
 }
 
-/// Targeted selection for one `--target` (behavior.md §8.3).
+/// Targeted selection for one `--target` (docs/compatibility.md#choosing-what-runs-next).
 @Suite("Targeted selection")
 struct TargetedSelectionTests {
     typealias Fx = SchedulerFixture

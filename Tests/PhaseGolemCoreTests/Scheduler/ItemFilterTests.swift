@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// The `--only` filter language: parsing, validation, display and matching (behavior.md §2.6).
+/// The `--only` filter language: parsing, validation, display and matching (docs/compatibility.md#command-line).
 @Suite("Item filter")
 struct ItemFilterTests {
     typealias Fx = SchedulerFixture

@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// Which duplicate is merged into which (behavior.md §9.9, quirk 20).
+/// Which duplicate is merged into which (docs/compatibility.md#handling-results, quirk 20).
 @Suite("Merge direction")
 struct MergeDirectionTests {
     @Test("Decimal suffixes: the higher number is merged into the lower; otherwise the triaged item goes", arguments: [

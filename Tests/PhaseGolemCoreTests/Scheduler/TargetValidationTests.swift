@@ -1,11 +1,11 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// `--target` format (DECISIONS.md D2) and validation (behavior.md §2.5).
+/// `--target` format (docs/decisions.md D2) and validation (docs/compatibility.md#command-line).
 @Suite("Target validation")
 struct TargetValidationTests {
     static func formatError(_ target: String) -> String {
-        "Invalid target format '\(target)': expected <prefix>-<id> (letters and digits, e.g. WRK-a1b2c)"
+        "Invalid target format '\(target)': expected <prefix>-<id> (numeric or hex suffix)"
     }
 
     static func notFound(_ target: String) -> String { "Target '\(target)' not found in backlog" }
@@ -79,10 +79,12 @@ struct TargetValidationTests {
         #expect(errors.allSatisfy { !$0.contains("\n") && !$0.contains("\u{1B}") })
     }
 
-    @Test("The combined error is a header, one indented line per error, and what to do")
+    @Test("The combined error is the original's header and indented lines, then what to do on hint lines")
     func combinedMessage() {
-        let hint = "\nUse the ids `phase-golem status` lists (active items) or archived ones, each once."
+        let hint = "\nhint: use the ids `phase-golem status` lists (active items) or archived ones, each once"
         #expect(TargetValidation.formatError(["first", "second"]) == "Target validation failed:\n  - first\n  - second" + hint)
         #expect(TargetValidation.formatError([Self.notFound("WRK-9")]) == "Target validation failed:\n  - Target 'WRK-9' not found in backlog" + hint)
+        #expect(TargetValidation.formatError([Self.formatError("WRK-")]) == "Target validation failed:\n  - " + Self.formatError("WRK-") + hint
+            + "\nhint: an id is a prefix and a suffix of ASCII letters and digits joined by '-' (e.g. WRK-a1b2c)")
     }
 }

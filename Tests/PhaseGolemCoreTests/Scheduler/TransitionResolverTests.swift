@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// Transition resolution after a phase result, and the guardrails it applies (behavior.md §10.6).
+/// Transition resolution after a phase result, and the guardrails it applies (docs/compatibility.md#running-one-phase).
 @Suite("Transition resolution")
 struct TransitionResolverTests {
     typealias Fx = SchedulerFixture

@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// Routing a triaged item (behavior.md §9.10).
+/// Routing a triaged item (docs/compatibility.md#handling-results).
 @Suite("Triage routing")
 struct TriageRoutingTests {
     typealias Fx = SchedulerFixture

@@ -67,7 +67,7 @@ struct FixtureRoundTripTests {
         #expect(StoreFileFormat.serialize(rebuilt.reversed(), dialect: contents.dialect) == bytes)
     }
 
-    @Test("Fixture item counts and dialects match store.md §10")
+    @Test("Fixture item counts and dialects match docs/store-format.md#fixtures")
     func fixtureShapes() throws {
         let pgActive = try StoreFileFormat.parse(
             Fixtures.bytes("\(Fixtures.phaseGolemStore)/tasks.jsonl"), path: "pg", strict: true)

@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// Canonical output rules of serde_json as task-golem builds it (store.md §4).
+/// Canonical output rules of serde_json as task-golem builds it (docs/store-format.md#canonical-bytes).
 @Suite("JSONWriter canonical output")
 struct JSONWriterTests {
     static func written(_ string: String) -> String {

@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// The two on-disk dialects (store.md §0, §11.1): a write keeps the one the file uses.
+/// The two on-disk dialects (docs/store-format.md#dialects): a write keeps the one the file uses.
 @Suite("Store dialects")
 struct StoreDialectTests {
     /// The bytes of the title value inside a source line, as written there (escapes included).

@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// Reading store files (store.md §2): strict for the active file, lenient for the archive.
+/// Reading store files (docs/store-format.md#file-format): strict for the active file, lenient for the archive.
 @Suite("Store file format")
 struct StoreFileFormatTests {
     static let header = "{\"schema_version\":1}\n"

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import PhaseGolemCore
 
-/// `tasks.lock` is a BSD flock shared with other processes (store.md §6.1).
+/// `tasks.lock` is a BSD flock shared with other processes (docs/store-format.md#concurrent-writers).
 @Suite("Store lock")
 struct StoreLockTests {
     static let shortPolicy = StoreLock.Policy(timeoutSeconds: 0.5, initialDelaySeconds: 0.01, maxDelaySeconds: 0.1)
@@ -100,9 +100,10 @@ struct StoreLockTests {
         #expect(!Self.isHeldElsewhere(scratch.store.lockPath))
     }
 
-    @Test("Lock timeout message formats whole seconds without a fraction")
+    @Test("Lock timeout: the original's line (whole seconds without a fraction), then the holder on a hint line")
     func timeoutMessage() {
         #expect(StoreError.lockTimeout(lockPath: "/r/.task-golem/tasks.lock", seconds: 5).description
-            .hasPrefix("Lock timeout after 5s: another process holds /r/.task-golem/tasks.lock."))
+            == "Lock timeout after 5s\nhint: another process holds /r/.task-golem/tasks.lock; "
+            + "wait for it to finish and retry (find it with `fuser /r/.task-golem/tasks.lock`)")
     }
 }

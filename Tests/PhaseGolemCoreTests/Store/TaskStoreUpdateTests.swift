@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import PhaseGolemCore
 
-/// Locked read-modify-write of the store (store.md §6.3, §6.4).
+/// Locked read-modify-write of the store (docs/store-format.md#concurrent-writers).
 @Suite("TaskStore.update")
 struct TaskStoreUpdateTests {
     static func files(in directory: String) throws -> [String] {

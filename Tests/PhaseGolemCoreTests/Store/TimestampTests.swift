@@ -1,7 +1,7 @@
 import Testing
 @testable import PhaseGolemCore
 
-/// Nanosecond timestamps (store.md §3.2): relaxed RFC 3339 in, chrono's AutoSi out.
+/// Nanosecond timestamps (docs/store-format.md#timestamps): relaxed RFC 3339 in, chrono's AutoSi out.
 @Suite("Timestamp")
 struct TimestampTests {
     /// 2026-02-27T19:38:59Z, computed independently: 20511 days after 1970-01-01, plus 19:38:59.
