@@ -1,6 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Linux only: the code uses /proc, pidfds and Glibc directly (no Darwin branches).
+
 let package = Package(
     name: "PhaseGolem",
     products: [
@@ -9,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -25,7 +28,11 @@ let package = Package(
         ),
         .target(
             name: "PhaseGolemTUI",
-            dependencies: ["PhaseGolemCore", "CNcurses"]
+            dependencies: [
+                "PhaseGolemCore",
+                "CNcurses",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
         ),
         .executableTarget(
             name: "phase-golem",

@@ -2,7 +2,8 @@ import Foundation
 import Testing
 import PhaseGolemCore
 
-/// The multi-target auto-advance design (the seed), flow by flow, through the real binary.
+/// The multi-target auto-advance wiring through the real binary: flags and config, exit codes,
+/// the plain log and the commits. The design's flows one by one are `SchedulerFlowTests` (in process).
 @Suite("run: targets and auto-advance", .serialized)
 struct AutoAdvanceScenarioTests {
     static let a = "WRK-0000a"
@@ -77,59 +78,6 @@ struct AutoAdvanceScenarioTests {
         result = try RunHarness.run(["--target", Self.a, "--target", Self.b], in: root2, script: script)
         #expect(result.stderr.contains("Auto-advancing."))
         #expect(result.status == 0)
-    }
-
-    @Test("last target blocked with auto-advance: TargetCompleted, exit 0 when an earlier one completed")
-    func lastBlocked() throws {
-        let root = try Self.project()
-        defer { CLIHarness.remove(root) }
-        let result = try RunHarness.run(["--target", Self.a, "--target", Self.b, "--auto-advance"], in: root,
-                                        script: ["\(Self.b) review block Last one stuck"])
-        #expect(result.status == 0)
-        #expect(result.stderr.contains("[target] \(Self.b) blocked (2/2). Auto-advancing.\n"))
-        #expect(RunHarness.summaryLines(result.stderr).suffix(3) == [
-            "Items completed: \(Self.a)", "Items blocked: \(Self.b)", "Halt reason: TargetCompleted",
-        ])
-    }
-
-    @Test("all targets blocked with auto-advance: TargetCompleted, exit 1")
-    func allBlocked() throws {
-        let root = try Self.project()
-        defer { CLIHarness.remove(root) }
-        let result = try RunHarness.run(["--target", Self.a, "--target", Self.b, "--target", Self.c, "--auto-advance"], in: root,
-                                        script: ["* review block Everything is stuck"])
-        #expect(result.status == 1)
-        #expect(RunHarness.summaryLines(result.stderr) == [
-            "--- Run Summary ---", "Phases executed: 3", "Items blocked: \(Self.a), \(Self.b), \(Self.c)", "Halt reason: TargetCompleted",
-        ])
-        #expect(result.stderr.hasSuffix("Error: All targets blocked; no items completed\n"))
-        #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
-    }
-
-    @Test("a single target with auto-advance behaves as if the flag were absent, ending TargetCompleted")
-    func singleTarget() throws {
-        let root = try Self.project()
-        defer { CLIHarness.remove(root) }
-        let result = try RunHarness.run(["--target", Self.a, "--auto-advance"], in: root, script: ["\(Self.a) review block No"])
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("[target] \(Self.a) blocked (1/1). Auto-advancing.\n"))
-        #expect(RunHarness.summaryLines(result.stderr).last == "Halt reason: TargetCompleted")
-    }
-
-    @Test("two consecutive retry-exhausted targets with auto-advance never trip the circuit breaker")
-    func breakerResetsBetweenTargets() throws {
-        let root = try Self.project(config: RunHarness.config(maxRetries: 1))
-        defer { CLIHarness.remove(root) }
-        let result = try RunHarness.run(["--target", Self.a, "--target", Self.b, "--target", Self.c, "--auto-advance"], in: root,
-                                        script: ["\(Self.a) review fail Tests fail", "\(Self.b) review fail Tests fail"])
-        #expect(result.status == 0, "\(result.stderr)")
-        #expect(!result.stderr.contains("Circuit breaker tripped"))
-        #expect(RunHarness.summaryLines(result.stderr) == [
-            "--- Run Summary ---", "Phases executed: 3", "Items completed: \(Self.c)", "Items blocked: \(Self.a), \(Self.b)",
-            "Halt reason: TargetCompleted",
-        ])
-        #expect(RunHarness.agentLog(root) == ["\(Self.a) review 1", "\(Self.a) review 2", "\(Self.b) review 1", "\(Self.b) review 2", "\(Self.c) review 1"])
-        #expect(result.stderr.contains("[\(Self.a)] Phase failed: Phase review failed after 2 attempts. Last failure: Tests fail"))
     }
 
     @Test("targets already done, already blocked or not found are skipped with their log lines")

@@ -257,6 +257,34 @@ struct RunEdgeTests {
         #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
     }
 
+    @Test("triage command (D15): a result's follow-ups and duplicate merge are applied as in the run loop, and logged")
+    func triageCommandFollowUpsAndMerge() throws {
+        let root = try RunHarness.project(items: [
+            RunHarness.item("WRK-00001", "Login times out", status: .new, created: 1),
+            RunHarness.item("WRK-00002", "Login timeout again", status: .new, created: 2),
+        ])
+        defer { CLIHarness.remove(root) }
+        let agent = RunHarness.agentEnvironment(root)
+        try CLIHarness.write("WRK-00001 triage triage followup-dup WRK-00002 Document the timeout\nWRK-00002 triage triage small\n",
+                             to: agent["FAKE_AGENT_SCRIPT"] ?? "")
+        let result = try CLIHarness.run(["triage"], in: root, environment: agent)
+        #expect(result.status == 0, "\(result.stderr)")
+        // The higher number is merged into the lower, and the merged item is not triaged after.
+        #expect(result.stderr.contains("[WRK-00001] Merged WRK-00002 into WRK-00001 (duplicate)\n"))
+        #expect(result.stderr.contains("[WRK-00001][TRIAGE] Result: PhaseComplete -- Duplicate of WRK-00002, with a follow-up\n"))
+        #expect(result.stderr.contains("Triaged 1 item(s)\n"))
+        #expect(RunHarness.agentLog(root) == ["WRK-00001 triage 1"])
+        #expect(try RunHarness.archived(root) == ["WRK-00002"])
+        let items = try RunHarness.active(root)
+        #expect(items["WRK-00001"]?.pgStatus == .ready)
+        #expect(items["WRK-00001"]?.structuredDescription?.context.contains("[Merged from WRK-00002] Title: Login timeout again") == true)
+        let followUp = try #require(items.values.first { $0.title == "Document the timeout" })
+        #expect(followUp.pgStatus == .new)
+        #expect(followUp.origin == "WRK-00001/triage")
+        #expect(Set(items.keys) == ["WRK-00001", followUp.id])
+        #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
+    }
+
     @Test("the active store a run leaves is canonical: every line as task-golem would write it")
     func canonicalStore() throws {
         let root = try RunHarness.project(items: [

@@ -57,21 +57,6 @@ struct RunScenarioTests {
         #expect(result.status == 1)
     }
 
-    @Test("circuit breaker without targets: two items exhausting retries in a row trip it")
-    func circuitBreaker() throws {
-        let root = try RunHarness.project(items: [
-            RunHarness.item("WRK-00001", status: .inProgress, phase: "review", pool: .main, created: 1),
-            RunHarness.item("WRK-00002", status: .inProgress, phase: "review", pool: .main, created: 2),
-            RunHarness.item("WRK-00003", status: .inProgress, phase: "review", pool: .main, created: 3),
-        ], config: RunHarness.config(extraExecution: "max_wip = 3\n"))
-        defer { CLIHarness.remove(root) }
-        let result = try RunHarness.run([], in: root, script: ["* review fail Broken agent"])
-        #expect(result.stderr.contains("Circuit breaker tripped: 2 consecutive items exhausted retries\n"))
-        #expect(RunHarness.summaryLines(result.stderr).last == "Halt reason: CircuitBreakerTripped")
-        #expect(RunHarness.agentLog(root).count == 2)
-        #expect(result.status == 1)
-    }
-
     @Test("the breaker threshold comes from execution.circuit_breaker_threshold")
     func breakerThreshold() throws {
         let root = try RunHarness.project(items: [

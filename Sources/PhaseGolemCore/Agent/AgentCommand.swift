@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// The command line, name and availability check of the configured agent program (docs/compatibility.md#agents, docs/compatibility.md#run-startup step 7).

@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// The read ends of an agent's stdout and stderr, polled together so neither can fill up
@@ -30,7 +28,7 @@ struct AgentOutputPipes {
         let openIndices = fds.indices.filter { fds[$0].open }
         let exitFD = watchExit ? self.exitFD : -1
         guard !openIndices.isEmpty || exitFD >= 0 else {
-            ProcessGroupRegistry.sleep(wait)
+            MonotonicClock.sleep(wait)
             return false
         }
         var entries = openIndices.map { pollfd(fd: fds[$0].fd, events: Int16(POLLIN), revents: 0) }

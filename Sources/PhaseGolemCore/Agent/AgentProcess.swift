@@ -1,8 +1,6 @@
 import CSystemShims
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// How an agent process ended.
@@ -32,6 +30,12 @@ public enum AgentExitStatus: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A spawned agent: its pid (also its process group id) and the read ends of its output pipes.
+///
+/// Hand-written on `posix_spawn` rather than swift-subprocess: the run's kill paths (a second
+/// Ctrl-C from a signal queue, the end of the run, the sweep of a killed run's leftovers) need
+/// the group id the moment the child exists, from any thread, and the output is read on a
+/// thread of its own with back-pressure into the event bus; swift-subprocess ties a child's
+/// lifetime and I/O to the async closure that runs it.
 struct AgentProcess {
     let pid: pid_t
     let stdoutFD: Int32

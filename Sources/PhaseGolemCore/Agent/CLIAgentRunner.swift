@@ -2,8 +2,6 @@ import CSystemShims
 import Synchronization
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// Runs the configured agent program for one attempt and reads its result file (docs/compatibility.md#agents).

@@ -1,8 +1,6 @@
 import Synchronization
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// The process groups of running agents, so that shutdown can stop all of them (docs/compatibility.md#agents).
@@ -74,11 +72,11 @@ public final class ProcessGroupRegistry: Sendable {
                 for pgid in alive { kill(-pgid, SIGKILL) }
                 let settle = ContinuousClock.now + .seconds(1)
                 while alive.contains(where: isGroupAlive), ContinuousClock.now < settle {
-                    sleep(.milliseconds(10))
+                    MonotonicClock.sleep(.milliseconds(10))
                 }
                 return
             }
-            sleep(pollInterval)
+            MonotonicClock.sleep(pollInterval)
         }
     }
 
@@ -133,15 +131,5 @@ public final class ProcessGroupRegistry: Sendable {
               let group = pid_t(String(decoding: fields[2], as: UTF8.self))
         else { return nil }
         return (state, group)
-    }
-
-    /// Sleeps the calling thread (never used on the cooperative pool).
-    static func sleep(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) != 0 && errno == EINTR {
-            request = remaining
-        }
     }
 }

@@ -21,10 +21,12 @@ public actor Coordinator {
     /// Attempts of a store operation that hit a held lock, 1 s apart (docs/compatibility.md#the-coordinator-and-commits).
     static let storeAttempts = 3
 
-    /// - Parameter cache: a parse of `tasks.jsonl` made at startup, reused while the file is unchanged.
-    public init(store: TaskStore, prefix: String, events: EventBus, cache: CachedContents? = nil) {
+    /// - Parameters:
+    ///   - cache: a parse of `tasks.jsonl` made at startup, reused while the file is unchanged.
+    ///   - shutdown: the run's; it shortens the deadline of git commands, and forcing it kills them.
+    public init(store: TaskStore, prefix: String, events: EventBus, cache: CachedContents? = nil, shutdown: ShutdownFlag? = nil) {
         self.store = store
-        self.git = Git(root: store.root)
+        self.git = Git(root: store.root, limit: Git.standardLimit(shutdown: shutdown))
         self.prefix = prefix
         self.events = events
         self.cache = cache
@@ -56,7 +58,7 @@ public actor Coordinator {
             } catch let error as StoreError where error.isRetryable && attempt < Self.storeAttempts {
                 events.warn("Store operation failed (attempt \(attempt)/\(Self.storeAttempts)): \(error)")
                 attempt += 1
-                StoreLock.sleep(seconds: 1)
+                MonotonicClock.sleep(seconds: 1)
             }
         }
     }
@@ -153,6 +155,8 @@ public actor Coordinator {
         }
         do {
             try git.stageAll()
+        } catch where error.isStop {
+            throw error
         } catch {
             throw OperationError("Failed to stage phase output: \(error)")
         }
@@ -162,6 +166,8 @@ public actor Coordinator {
         }
         do {
             _ = try git.commitStaged(message: CommitMessage.phase(itemID: itemID, phase: phase, summary: commitSummary))
+        } catch where error.isStop {
+            throw error
         } catch {
             events.warn("CompletePhase commit failed (JSONL state preserved): \(error)")
         }

@@ -32,7 +32,7 @@ public struct DemoAgent {
             : ["reading the \(phase) workflow", "working on \(title)", "writing the \(phase) notes", "checking the result"]
         for (index, step) in steps.enumerated() {
             Logger.writeLine("[demo-agent] \(phase) \(index + 1)/\(steps.count): \(step)", to: 1)
-            if stepSeconds > 0 { StoreLock.sleep(seconds: stepSeconds) }
+            if stepSeconds > 0 { MonotonicClock.sleep(seconds: stepSeconds) }
         }
         let result: JSONValue
         if phase == "triage" {

@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// Where a demo project lives, and how much of it `phase-golem demo --no-keep` may delete.

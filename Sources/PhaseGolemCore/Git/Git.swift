@@ -1,15 +1,63 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The git operations phase-golem needs, run as `git` processes in the project root.
+///
+/// Every command has a deadline: a hook that hangs or a prompt nobody answers (credentials, a
+/// signing passphrase) must not freeze the run. In a run, the shutdown shortens it and a forced
+/// stop kills the command at once.
 public struct Git: Sendable {
     /// The working directory every command runs in.
     public let root: String
+    public let limit: ProcessRunner.Limit
 
-    public init(root: String) {
+    public init(root: String, limit: ProcessRunner.Limit = Git.standardLimit()) {
         self.root = root
+        self.limit = limit
     }
 
-    /// A git command that failed, with git's own words.
+    /// The environment variable that sets the deadline of one git command, in seconds.
+    public static let timeoutVariable = "PHASE_GOLEM_GIT_TIMEOUT"
+    /// Ten minutes: generous, since a pre-commit hook may run a test suite.
+    public static let defaultTimeoutSeconds = 600.0
+
+    /// The deadline from `PHASE_GOLEM_GIT_TIMEOUT` (seconds, fractions allowed) or ten minutes,
+    /// cut short by `shutdown`.
+    public static func standardLimit(shutdown: ShutdownFlag? = nil) -> ProcessRunner.Limit {
+        let seconds = timeoutSeconds(getenv(timeoutVariable).map { String(cString: $0) })
+        return ProcessRunner.Limit(seconds: seconds, shutdown: shutdown, afterShutdownSeconds: min(seconds, 10))
+    }
+
+    /// The deadline a `PHASE_GOLEM_GIT_TIMEOUT` value asks for: a positive number of seconds;
+    /// anything else (unset, empty, not a number) is the default.
+    static func timeoutSeconds(_ text: String?) -> Double {
+        guard let text, let value = Double(text.trimmed()), value > 0, value.isFinite else { return defaultTimeoutSeconds }
+        return value
+    }
+
+    /// A git command that failed, with git's own words, or that was stopped.
     public struct Failure: Error, Sendable, CustomStringConvertible {
         public let description: String
+        /// Set when git was killed (it ran past its deadline, or the stop was forced): the
+        /// command (`git commit`), which may hang again, so the run must not wait on git any more.
+        public let stoppedCommand: String?
+
+        public init(description: String, stoppedCommand: String? = nil) {
+            self.description = description
+            self.stoppedCommand = stoppedCommand
+        }
+
+        public var isStop: Bool { stoppedCommand != nil }
+
+        /// What to tell the operator after a stop, line by line (`hint: ` lines follow the error).
+        public static func stopHints(root: String, command: String) -> [String] {
+            [
+                "hint: the task state is saved in .task-golem/ and _worklog, not committed; nothing was lost",
+                "hint: run `\(command)` in \(root) by hand to see what waits (a hook, a credential or passphrase prompt), fix it, commit, and run again",
+                "hint: \(timeoutVariable)=SECONDS sets how long one git command may take (default \(NumberText.decimal(defaultTimeoutSeconds)))",
+            ]
+        }
     }
 
     /// Runs `git {arguments}`; a non-zero exit is a `Failure` quoting git's stderr.
@@ -24,13 +72,25 @@ public struct Git: Sendable {
         return output.stdoutText
     }
 
-    /// Runs `git {arguments}` and returns whatever happened.
+    /// Runs `git {arguments}` and returns whatever happened, but for a stop, which is thrown.
     public func runAllowingFailure(_ arguments: [String]) throws(Failure) -> ProcessRunner.Output {
+        let output: ProcessRunner.Output
         do {
-            return try ProcessRunner.run("git", arguments, in: root)
+            output = try ProcessRunner.run("git", arguments, in: root, limit: limit)
         } catch {
             throw Failure(description: "Failed to run git \(arguments.first ?? ""): \(error). Is git installed and on PATH?")
         }
+        if let stopped = output.stopped {
+            let command = "git \(arguments.first ?? "")"
+            switch stopped {
+            case .deadline(let seconds, _):
+                throw Failure(description: "\(command) did not finish within \(NumberText.decimal(seconds)) s and was stopped "
+                    + "(a hook or a prompt waiting for input?)", stoppedCommand: command)
+            case .forced:
+                throw Failure(description: "\(command) was stopped: the run was forced to stop", stoppedCommand: command)
+            }
+        }
+        return output
     }
 
     /// `git add -A` of the whole work tree, leaving out store temp files (`.task-golem/.tmpXXXXXX`).

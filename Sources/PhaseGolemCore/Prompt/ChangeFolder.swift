@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// The per-item folder under `changes/` where agents put their artifacts (docs/compatibility.md#running-one-phase, docs/compatibility.md#the-coordinator-and-commits).

@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// The git checks a run needs before it touches anything (docs/compatibility.md#run-startup step 5, with docs/decisions.md D4),
@@ -13,17 +11,20 @@ public struct GitPreconditions {
     let interruptedHolder: Int32?
     /// How long a git process that outlived a killed run gets to finish and drop its lock.
     static let lockWaitSeconds = 10.0
+    /// The run's, so that a Ctrl-C during the startup's commits cuts a hanging git short.
+    let shutdown: ShutdownFlag?
 
-    public init(root: String, events: EventBus, interruptedHolder: Int32? = nil) {
+    public init(root: String, events: EventBus, interruptedHolder: Int32? = nil, shutdown: ShutdownFlag? = nil) {
         self.root = root
         self.events = events
         self.interruptedHolder = interruptedHolder
+        self.shutdown = shutdown
     }
 
     /// Fails with the original's messages; commits uncommitted store-only changes first (docs/decisions.md D4),
     /// and the whole tree when a killed run left it dirty.
     public func check() throws {
-        let git = Git(root: root)
+        let git = Git(root: root, limit: Git.standardLimit(shutdown: shutdown))
         // In a linked worktree the index lives in the worktree's own git directory, the objects
         // and refs in the common one; both must be writable and both can hold stale locks.
         let probe = try git.runAllowingFailure(["rev-parse", "--git-dir", "--git-common-dir"])
@@ -95,9 +96,9 @@ public struct GitPreconditions {
         // A git working in the main work tree (or the repository's top, above a project in a
         // subfolder) holds locks in the shared directory too.
         let workTrees = [root, FileIO.parentDirectory(of: commonDirectory)]
-        let deadline = StoreLock.monotonicSeconds() + Self.lockWaitSeconds
-        while !locks.isEmpty && GitLockFiles.gitProcessRunning(in: workTrees) && StoreLock.monotonicSeconds() < deadline {
-            StoreLock.sleep(seconds: 0.05)
+        let deadline = MonotonicClock.seconds() + Self.lockWaitSeconds
+        while !locks.isEmpty && GitLockFiles.gitProcessRunning(in: workTrees) && MonotonicClock.seconds() < deadline {
+            MonotonicClock.sleep(seconds: 0.05)
             locks = lockFiles.present()
         }
         guard !locks.isEmpty else { return }

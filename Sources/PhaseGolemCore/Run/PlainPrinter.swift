@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The plain-mode observer: prints the original's log lines and echoes agent output to stderr,
 /// with escape sequences and control characters taken out (`TerminalText`).
 public struct PlainPrinter: Sendable {
@@ -12,11 +14,14 @@ public struct PlainPrinter: Sendable {
         self.write = write
     }
 
-    /// Prints every event until the stream ends.
+    /// Prints every event until the stream ends. The writes happen on a thread of their own: a
+    /// slow or full standard error blocks that thread, never Swift's cooperative pool.
     public func consume(_ stream: AsyncStream<SchedulerEvent>) async {
+        let writer = OffPoolWriter(write)
         for await event in stream {
-            if let bytes = render(event) { write(bytes) }
+            if let bytes = render(event) { await writer.enqueue(bytes) }
         }
+        await writer.finish()
     }
 
     /// The bytes an event prints, if any.
@@ -39,6 +44,87 @@ public struct PlainPrinter: Sendable {
             return bytes
         default:
             return nil
+        }
+    }
+}
+
+/// Hands byte chunks to one writer thread, in order.
+///
+/// Rendering stays on the caller's task; only the write, which may block, moves. While more
+/// than `maxPendingBytes` wait, `enqueue` suspends (never blocks), so a stalled standard error
+/// still slows the event stream down and the EventBus's back-pressure reaches the agents.
+/// A thread of its own rather than an actor on a Dispatch queue: allocating on a Dispatch
+/// worker raised the run's peak memory by a fifth (a malloc arena of its own).
+private final class OffPoolWriter: Sendable {
+    private struct State {
+        var pending: [[UInt8]] = []
+        var pendingBytes = 0
+        var finished = false
+        var spaceWaiters: [CheckedContinuation<Void, Never>] = []
+        var drained: CheckedContinuation<Void, Never>?
+    }
+
+    static let maxPendingBytes = 256 * 1024
+    private let state = Locked(State())
+    private let wake = DispatchSemaphore(value: 0)
+    private let write: @Sendable ([UInt8]) -> Void
+
+    init(_ write: @escaping @Sendable ([UInt8]) -> Void) {
+        self.write = write
+        BlockingThread.start { [self] in loop() }
+    }
+
+    func enqueue(_ bytes: [UInt8]) async {
+        let full = state.withLock { state in
+            state.pending.append(bytes)
+            state.pendingBytes += bytes.count
+            return state.pendingBytes > Self.maxPendingBytes
+        }
+        wake.signal()
+        guard full else { return }
+        await withCheckedContinuation { continuation in
+            let roomAlready = state.withLock { state in
+                guard state.pendingBytes > Self.maxPendingBytes else { return true }
+                state.spaceWaiters.append(continuation)
+                return false
+            }
+            if roomAlready { continuation.resume() }
+        }
+    }
+
+    /// Returns once everything enqueued is written; the thread then ends.
+    func finish() async {
+        await withCheckedContinuation { continuation in
+            state.withLock { state in
+                state.finished = true
+                state.drained = continuation
+            }
+            wake.signal()
+        }
+    }
+
+    private func loop() {
+        while true {
+            wake.wait()
+            let chunks = state.withLock { state in
+                defer { state.pending.removeAll() }
+                return state.pending
+            }
+            for chunk in chunks { write(chunk) }
+            let written = chunks.reduce(0) { $0 + $1.count }
+            let (waiters, drained) = state.withLock { state -> ([CheckedContinuation<Void, Never>], CheckedContinuation<Void, Never>?) in
+                state.pendingBytes -= written
+                var waiters: [CheckedContinuation<Void, Never>] = []
+                if state.pendingBytes <= Self.maxPendingBytes { swap(&waiters, &state.spaceWaiters) }
+                guard state.finished, state.pending.isEmpty else { return (waiters, nil) }
+                defer { state.drained = nil }
+                return (waiters, state.drained)
+            }
+            for waiter in waiters { waiter.resume() }
+            if let drained {
+                drained.resume()
+                return
+            }
         }
     }
 }

@@ -130,7 +130,7 @@ public final class RunSession: @unchecked Sendable {
         repairStore()
 
         if announce { events.info("[pre] Checking git preconditions...") }
-        try GitPreconditions(root: root, events: events, interruptedHolder: interrupted).check()
+        try GitPreconditions(root: root, events: events, interruptedHolder: interrupted, shutdown: shutdown).check()
 
         let loaded = try ConfigLoader.load(root: root, explicitPath: options.configPath)
         let config = loaded.config
@@ -149,25 +149,25 @@ public final class RunSession: @unchecked Sendable {
         return (loaded, agentDescription)
     }
 
-    /// The standalone `triage` command (docs/compatibility.md#other-commands): every New item once, no retries,
-    /// routing applied and committed (docs/decisions.md D4). Returns how many items were triaged.
+    /// The standalone `triage` command (docs/compatibility.md#other-commands): every New item once,
+    /// no retries, each result applied as the run loop applies it (follow-ups, merges, routing:
+    /// docs/decisions.md D15) and committed (D4). Returns how many items were triaged.
     public func triage() async throws -> Int {
         let (loaded, agentDescription) = try startup(announce: false)
         let context = makeContext(loaded: loaded, agentDescription: agentDescription)
         let coordinator = context.coordinator
         let executor = PhaseExecutor(context: context)
+        let outcomes = OutcomeHandler(context: context)
         var triaged = 0
-        for item in try await coordinator.snapshot() where item.pgStatus == .new {
+        for listed in try await coordinator.snapshot() where listed.pgStatus == .new {
             if shutdown.isRequested { break }
-            events.info("[\(item.id)][TRIAGE] Starting triage")
             let backlog = try await coordinator.snapshot()
+            // An earlier triage may have merged this item away (D15).
+            guard let item = backlog.first(where: { $0.id == listed.id }), item.pgStatus == .new else { continue }
+            events.info("[\(item.id)][TRIAGE] Starting triage")
             switch await executor.triage(item: item, backlog: backlog) {
             case .success(let result):
-                try await coordinator.completePhase(itemID: item.id, phase: "triage", commitSummary: result.commitSummary, immediate: true)
-                if let current = try await coordinator.snapshot().first(where: { $0.id == item.id }) {
-                    let plan = TriageRouting.plan(item: current, result: result, pipelines: loaded.config.pipelines)
-                    if !plan.isEmpty { try await coordinator.apply(item.id, plan) }
-                }
+                try await outcomes.applyTriage(item.id, result)
                 events.info("[\(item.id)][TRIAGE] Result: \(result.result.debugName) -- \(result.summary)")
                 triaged += 1
             case .failed(let error):
@@ -196,11 +196,19 @@ public final class RunSession: @unchecked Sendable {
         let summary: RunSummary
         do {
             summary = try await scheduler.run()
+        } catch let error as Git.Failure where error.isStop {
+            registry.killAll()
+            // git hung or was stopped: another commit would wait again. The state stays in the store.
+            cleanStaleResults(tag: "post")
+            let stop = GitStopError(failure: error, root: root)
+            events.publish(.runFailed(stop.description))
+            throw stop
         } catch {
             registry.killAll()
             // Not a halt reason: the run failed, and the commit says so.
             await coordinator.commitEverything(message: CommitMessage.afterError)
             cleanStaleResults(tag: "post")
+            events.publish(.runFailed(String(describing: error)))
             throw error
         }
         registry.killAll()
@@ -212,7 +220,8 @@ public final class RunSession: @unchecked Sendable {
 
     /// The coordinator (fed the startup's parse of the store), the agent runner and this run's log folder.
     private func makeContext(loaded: LoadedConfig, agentDescription: String) -> RunContext {
-        let coordinator = Coordinator(store: TaskStore(root: root), prefix: loaded.config.project.prefix, events: events, cache: storeCache)
+        let coordinator = Coordinator(store: TaskStore(root: root), prefix: loaded.config.project.prefix, events: events, cache: storeCache,
+                                      shutdown: shutdown)
         return RunContext(
             coordinator: coordinator, runner: makeRunner(loaded.config.agent), loaded: loaded, root: root, events: events,
             shutdown: shutdown, logDirectory: FileIO.join(FileIO.join(RuntimeLock.directory(root: root), "logs"), Self.runID()),

@@ -30,7 +30,7 @@ public final class SignalMonitor: @unchecked Sendable {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: Self.queue)
             source.setEventHandler {
-                let now = StoreLock.monotonicSeconds()
+                let now = MonotonicClock.seconds()
                 let previous = firstAt.withLock { value -> Double? in
                     let old = value
                     if old == nil { value = now }
@@ -39,6 +39,7 @@ public final class SignalMonitor: @unchecked Sendable {
                 if let previous {
                     if signalNumber == SIGINT, now - previous <= Self.forceWindowSeconds {
                         events.warn("Second interrupt: killing agent processes now.")
+                        shutdown.force()
                         registry.killAllNow()
                     }
                     return

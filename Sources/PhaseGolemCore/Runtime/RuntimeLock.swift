@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// The one-instance-per-project lock: `flock` on `.phase-golem/phase-golem.lock`, plus a PID file

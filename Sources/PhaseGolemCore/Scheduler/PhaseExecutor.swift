@@ -1,5 +1,5 @@
 /// How one executor run (a phase, or a triage) ended.
-public enum PhaseOutcome: Sendable, Equatable {
+public enum ExecutionOutcome: Sendable, Equatable {
     case success(PhaseResult)
     case subphaseComplete(PhaseResult)
     case failed(String)
@@ -70,13 +70,13 @@ public struct PhaseExecutor: Sendable {
     /// Runs the phase; returns how it ended and the commit it started from, which the caller
     /// stores as `x-pg-last-phase-commit` in the same write as the outcome (one store write per
     /// phase instead of two; the original wrote it at the start).
-    public func execute(item: StoreItem, phase: PhaseConfig, previousSummary: String?) async -> (PhaseOutcome, String?) {
+    public func execute(item: StoreItem, phase: PhaseConfig, previousSummary: String?) async -> (ExecutionOutcome, String?) {
         var startSHA: String?
         let outcome = await run(item: item, phase: phase, previousSummary: previousSummary, startSHA: &startSHA)
         return (outcome, startSHA)
     }
 
-    private func run(item: StoreItem, phase: PhaseConfig, previousSummary: String?, startSHA: inout String?) async -> PhaseOutcome {
+    private func run(item: StoreItem, phase: PhaseConfig, previousSummary: String?, startSHA: inout String?) async -> ExecutionOutcome {
         if let unsafe = Self.unsafeNameReason(item.id) { return .failed(unsafe) }
         let tag = "[\(item.id)][\(phase.name.uppercased())]"
         let events = context.events
@@ -167,7 +167,7 @@ public struct PhaseExecutor: Sendable {
     }
 
     /// Runs triage once: no retries, no identity check (docs/compatibility.md#handling-results).
-    public func triage(item: StoreItem, backlog: [StoreItem]) async -> PhaseOutcome {
+    public func triage(item: StoreItem, backlog: [StoreItem]) async -> ExecutionOutcome {
         if let unsafe = Self.unsafeNameReason(item.id) { return .failed(unsafe) }
         let resultPath = context.resultPath(itemID: item.id, phase: "triage")
         let prompt = PromptBuilder.triagePrompt(

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Everything an observer of a run needs to know, published in order.
 ///
 /// The engine knows nothing of terminals: the plain printer prints the `.log` lines (the
@@ -35,6 +37,9 @@ public enum SchedulerEvent: Sendable {
     case capUsage(used: Int, cap: Int)
     /// The run stopped; nothing follows.
     case halted(RunSummary)
+    /// The run ended with an error instead of a halt (the store cannot be written, git hung);
+    /// nothing follows. The command prints the error once the UI is gone.
+    case runFailed(String)
 
     /// How a phase ended, for observers.
     public enum PhaseOutcome: String, Sendable {
@@ -65,6 +70,10 @@ public final class EventBus: Sendable {
     private let state = Locked(State())
     public let maxPendingAgentLines: Int
     private let maxWait: Duration
+    /// Publishers waiting for a subscriber to catch up, and the semaphore they wait on: a
+    /// subscriber that takes lines wakes them, so a publisher resumes as soon as there is room.
+    private let waiters = Locked(0)
+    private let room = DispatchSemaphore(value: 0)
 
     public init(maxPendingAgentLines: Int = 10_000, maxWait: Duration = .seconds(2)) {
         self.maxPendingAgentLines = maxPendingAgentLines
@@ -93,10 +102,19 @@ public final class EventBus: Sendable {
             self?.state.withLock { $0.subscribers.removeAll { $0.id == id } }
         }
         let source = IteratorBox(stream.makeAsyncIterator())
+        let limit = maxPendingAgentLines
+        let waiters = self.waiters
+        let room = self.room
         return AsyncStream(unfolding: {
             let event = await source.next()
             if case .agentOutput(_, _, let lines)? = event {
-                backlog.withLock { $0 -= lines.count }
+                let hasRoom = backlog.withLock { backlog in
+                    backlog -= lines.count
+                    return backlog <= limit
+                }
+                if hasRoom {
+                    for _ in 0..<waiters.value { room.signal() }
+                }
             }
             return event
         })
@@ -115,9 +133,16 @@ public final class EventBus: Sendable {
         }
         guard !backlogs.isEmpty else { return }
         let limit = maxPendingAgentLines
-        let deadline = ContinuousClock.now + maxWait
-        while backlogs.contains(where: { $0.value > limit }) && ContinuousClock.now < deadline {
-            ProcessGroupRegistry.sleep(.milliseconds(1))
+        let (seconds, attoseconds) = maxWait.components
+        let deadline = DispatchTime.now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+        while true {
+            // Registered before the check, so a subscriber that catches up in between wakes us.
+            // A wake-up nobody takes leaves the semaphore ahead: a later wait returns at once
+            // and checks again, which costs one loop, never a missed wake-up.
+            waiters.withLock { $0 += 1 }
+            defer { waiters.withLock { $0 -= 1 } }
+            guard backlogs.contains(where: { $0.value > limit }) else { return }
+            if room.wait(timeout: deadline) == .timedOut { return }
         }
     }
 

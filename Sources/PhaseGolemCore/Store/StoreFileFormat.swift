@@ -225,6 +225,4 @@ public enum StoreFileFormat {
 
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif

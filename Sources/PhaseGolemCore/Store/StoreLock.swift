@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// An exclusive `flock` on `.task-golem/tasks.lock`, taken the way task-golem takes it.
@@ -32,7 +30,7 @@ public struct StoreLock: ~Copyable {
         guard fd >= 0 else {
             throw .io("Failed to open lock file \(path): \(String(cString: strerror(errno)))")
         }
-        let start = Self.monotonicSeconds()
+        let start = MonotonicClock.seconds()
         var delay = policy.initialDelaySeconds
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
@@ -41,12 +39,12 @@ public struct StoreLock: ~Copyable {
                 close(fd)
                 throw .io("Failed to lock \(path): \(String(cString: strerror(code)))")
             }
-            if Self.monotonicSeconds() - start >= policy.timeoutSeconds {
+            if MonotonicClock.seconds() - start >= policy.timeoutSeconds {
                 close(fd)
                 throw .lockTimeout(lockPath: path, seconds: policy.timeoutSeconds)
             }
             let jittered = delay * (1 + Double.random(in: 0...0.5))
-            Self.sleep(seconds: jittered)
+            MonotonicClock.sleep(seconds: jittered)
             delay = min(delay * 2, policy.maxDelaySeconds)
         }
         self.fd = fd
@@ -55,19 +53,5 @@ public struct StoreLock: ~Copyable {
     deinit {
         flock(fd, LOCK_UN)
         close(fd)
-    }
-
-    public static func monotonicSeconds() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-    }
-
-    static func sleep(seconds: Double) {
-        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) != 0, errno == EINTR {
-            request = remaining
-        }
     }
 }

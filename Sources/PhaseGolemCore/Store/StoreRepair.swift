@@ -1,7 +1,5 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// Heals what an interrupted writer can leave in `.task-golem/` (docs/store-format.md#files, docs/store-format.md#concurrent-writers).

@@ -1,8 +1,6 @@
 import CSystemShims
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// Thin, explicit POSIX file operations.

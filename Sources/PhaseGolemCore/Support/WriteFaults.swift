@@ -1,8 +1,6 @@
 import Synchronization
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// A fault-injection seam for `FileIO` writes, designed in for tests: a disk that fills up.
@@ -91,10 +89,6 @@ public enum WriteFaults {
     }
 
     private static func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
-        #if canImport(Glibc)
         Glibc.write(fd, buffer, count)
-        #else
-        Darwin.write(fd, buffer, count)
-        #endif
     }
 }

@@ -1,3 +1,4 @@
+import DequeModule
 import PhaseGolemCore
 #if canImport(Glibc)
 import Glibc
@@ -56,7 +57,7 @@ public final class TUIApp: Sendable {
         defer { consumer.cancel() }
 
         var state = ViewState(input: makeInput(terminal.colors, terminal.unicode))
-        ViewReducer.tick(&state, now: StoreLock.monotonicSeconds())
+        ViewReducer.tick(&state, now: MonotonicClock.seconds())
         ViewReducer.resize(&state, width: terminal.size.width, height: terminal.size.height)
         var summary: RunSummary?
         var lastFrame = 0.0
@@ -69,16 +70,16 @@ public final class TUIApp: Sendable {
         var terminalGone = false
         if skipLaunch {
             // --yes: exactly what Enter on the launch screen does (preflight errors still stop it).
-            for case .launch(let params) in ViewReducer.reduce(&state, key: .enter, now: StoreLock.monotonicSeconds()) {
+            for case .launch(let params) in ViewReducer.reduce(&state, key: .enter, now: MonotonicClock.seconds()) {
                 launched = true
                 onLaunch(params)
             }
         }
         while true {
-            let now = StoreLock.monotonicSeconds()
+            let now = MonotonicClock.seconds()
             let key = terminal.readKey(timeoutMilliseconds: 15)
             // From here to the end of the iteration a new key waits: that is the UI's key latency.
-            let busyStart = StoreLock.monotonicSeconds()
+            let busyStart = MonotonicClock.seconds()
             if let key {
                 if key == .resize {
                     dirty = true
@@ -102,6 +103,8 @@ public final class TUIApp: Sendable {
             let pending = queue.withLock { $0.take() }
             for event in pending {
                 if case .halted(let result) = event { summary = result }
+                // No summary will come: leave, so the error reaches the restored terminal.
+                if case .runFailed = event { return Outcome(exitCode: 1) }
                 ViewReducer.reduce(&state, event: event)
                 dirty = true
             }
@@ -114,7 +117,7 @@ public final class TUIApp: Sendable {
             if terminalGone || leaveAfterHalt.value {
                 if !launched { return Outcome(exitCode: 130) }
                 if let summary { return Outcome(exitCode: summary.exitCode) }
-                if terminalGone { usleep(50_000) }
+                if terminalGone { MonotonicClock.sleep(.milliseconds(50)) }
             }
             if now - lastFrame >= Self.frameInterval {
                 ViewReducer.tick(&state, now: now)
@@ -130,7 +133,7 @@ public final class TUIApp: Sendable {
                 }
                 lastFrame = now
             }
-            stats.iteration(started: busyStart, finished: StoreLock.monotonicSeconds())
+            stats.iteration(started: busyStart, finished: MonotonicClock.seconds())
         }
     }
 }
@@ -147,14 +150,12 @@ extension TUIApp {
 /// Engine events waiting for the UI loop, bounded so that a flood of agent output can neither
 /// grow memory nor hold a keypress up.
 ///
-/// Taken and dropped events leave holes that are compacted now and then, so an append, a drop
-/// and a take each cost O(1) amortized per event under the lock.
+/// Events leave from the front of a `Deque` in O(1); agent output dropped for the bound leaves
+/// a hole (nil) in place, so an append, a drop and a take each cost O(1) amortized under the lock.
 struct EventQueue {
-    /// nil: taken, or agent output dropped for the bound.
-    private var events: [SchedulerEvent?] = []
-    /// The first event not yet taken.
-    private var head = 0
-    /// No agent output waits before this index (all dropped or taken): where a drop looks first.
+    /// nil: agent output dropped for the bound.
+    private var events: Deque<SchedulerEvent?> = []
+    /// No agent output waits before this index (all dropped): where a drop looks first.
     private var firstOutput = 0
     private var pendingLines = 0
     private var skippedLines = 0
@@ -167,7 +168,7 @@ struct EventQueue {
     mutating func append(_ event: SchedulerEvent) {
         events.append(event)
         pendingLines += Self.lines(event)
-        var index = max(head, firstOutput)
+        var index = firstOutput
         while pendingLines > Self.maxPendingLines {
             while index < events.count, Self.lines(events[index]) == 0 { index += 1 }
             guard index < events.count else { break }
@@ -188,34 +189,18 @@ struct EventQueue {
             skippedLines = 0
         }
         var budget = Self.linesPerIteration
-        while head < events.count {
-            guard let event = events[head] else {
-                head += 1
-                continue
+        while let first = events.first {
+            if let event = first {
+                let lines = Self.lines(event)
+                if lines > 0 && budget <= 0 { break }
+                budget -= lines
+                pendingLines -= lines
+                taken.append(event)
             }
-            let lines = Self.lines(event)
-            if lines > 0 && budget <= 0 { break }
-            budget -= lines
-            pendingLines -= lines
-            taken.append(event)
-            events[head] = nil
-            head += 1
+            events.removeFirst()
+            firstOutput = max(0, firstOutput - 1)
         }
-        compact()
         return taken
-    }
-
-    /// Drops the taken prefix once it is at least half the array (or all of it).
-    private mutating func compact() {
-        if head == events.count {
-            events.removeAll(keepingCapacity: true)
-        } else if head >= 1_024, head * 2 >= events.count {
-            events.removeFirst(head)
-        } else {
-            return
-        }
-        firstOutput = max(0, firstOutput - head)
-        head = 0
     }
 
     private static func lines(_ event: SchedulerEvent?) -> Int {

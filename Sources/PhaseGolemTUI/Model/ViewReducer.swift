@@ -63,6 +63,9 @@ public enum ViewReducer {
         case let .capUsage(used, cap):
             state.run.capUsed = used
             state.run.cap = cap
+        case .runFailed:
+            // The app leaves at once; the error is printed on the restored terminal.
+            break
         case let .halted(summary):
             halt(&state, summary: summary)
         }

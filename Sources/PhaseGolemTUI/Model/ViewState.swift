@@ -1,3 +1,4 @@
+import DequeModule
 import PhaseGolemCore
 
 /// Where a target stands in this run.
@@ -48,27 +49,26 @@ public struct LogLine: Sendable, Equatable {
 
 /// Log lines in order, indexed from zero: the buffer's retained lines or a filtered selection.
 public struct LogLines: RandomAccessCollection, Sendable, Equatable {
-    private let storage: [LogLine]
-    private let head: Int
+    private let storage: Deque<LogLine>
 
-    init(_ storage: [LogLine], from head: Int = 0) {
+    init(_ storage: Deque<LogLine>) {
         self.storage = storage
-        self.head = head
+    }
+
+    init(_ lines: some Sequence<LogLine>) {
+        self.storage = Deque(lines)
     }
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { storage.count - head }
-    public subscript(position: Int) -> LogLine { storage[head + position] }
-
-    public static func == (lhs: LogLines, rhs: LogLines) -> Bool { lhs.elementsEqual(rhs) }
+    public var endIndex: Int { storage.count }
+    public subscript(position: Int) -> LogLine { storage[position] }
 }
 
 /// A bounded in-memory scrollback; full logs are on disk.
 public struct LogBuffer: Sendable, Equatable {
     public let capacity: Int
-    /// Lines before `head` are trimmed; they are dropped in batches so an append stays O(1).
-    private var storage: [LogLine] = []
-    private var head = 0
+    /// A ring: appending past the capacity drops the oldest line in O(1).
+    private var storage: Deque<LogLine> = []
     public private(set) var nextSequence = 0
 
     public init(capacity: Int = 5_000) {
@@ -76,21 +76,12 @@ public struct LogBuffer: Sendable, Equatable {
     }
 
     /// The newest `capacity` lines at most, oldest first.
-    public var lines: LogLines { LogLines(storage, from: head) }
+    public var lines: LogLines { LogLines(storage) }
 
     public mutating func append(itemID: String?, text: String, level: LogLevel?) {
         storage.append(LogLine(sequence: nextSequence, itemID: itemID, text: text, level: level))
         nextSequence += 1
-        if storage.count - head > capacity { head += 1 }
-        // Up to a quarter of the capacity of trimmed lines waits, then goes in one move.
-        if head > 0, head >= capacity / 4 {
-            storage.removeFirst(head)
-            head = 0
-        }
-    }
-
-    public static func == (lhs: LogBuffer, rhs: LogBuffer) -> Bool {
-        lhs.capacity == rhs.capacity && lhs.nextSequence == rhs.nextSequence && lhs.lines == rhs.lines
+        if storage.count > capacity { storage.removeFirst() }
     }
 }
 

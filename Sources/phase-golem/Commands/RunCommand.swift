@@ -201,8 +201,12 @@ struct RunCommand: AsyncParsableCommand {
                     }
                     running.withLock { $0 = task }
                 }, onShutdown: { force in
-                    shutdown.request()
-                    if force { registry.killAllNow() }
+                    if force {
+                        shutdown.force()
+                        registry.killAllNow()
+                    } else {
+                        shutdown.request()
+                    }
                 })
             }
         }
