@@ -44,17 +44,20 @@ public final class RunSession: @unchecked Sendable {
     public let shutdown: ShutdownFlag
     public let registry: ProcessGroupRegistry
     private let makeRunner: @Sendable (AgentConfig) -> any AgentRunner
+    /// Who starts the agent, for preflight's root check (docs/decisions.md D14); tests inject it.
+    private let host: ClaudeRootRule.Host
     private var lock: RuntimeLock?
     /// The startup's parse of `tasks.jsonl`, handed on so a 10k-item store is parsed once, not three times.
     private var storeCache: CachedContents?
 
     /// - Parameter makeRunner: builds the agent runner for the loaded config (tests inject fakes).
     public init(options: RunOptions, events: EventBus, shutdown: ShutdownFlag, registry: ProcessGroupRegistry,
-                makeRunner: @escaping @Sendable (AgentConfig) -> any AgentRunner) {
+                host: ClaudeRootRule.Host = .current, makeRunner: @escaping @Sendable (AgentConfig) -> any AgentRunner) {
         self.options = options
         self.events = events
         self.shutdown = shutdown
         self.registry = registry
+        self.host = host
         self.makeRunner = makeRunner
     }
 
@@ -93,7 +96,7 @@ public final class RunSession: @unchecked Sendable {
 
         events.info("")
         events.info("[pre] Running preflight checks...")
-        let preflightErrors = Preflight(loaded: loaded, root: root).check(items: items, archivedIDs: archived)
+        let preflightErrors = Preflight(loaded: loaded, root: root, host: host).check(items: items, archivedIDs: archived)
         if preflightErrors.isEmpty {
             events.info("[pre] Preflight passed.")
         } else {
