@@ -173,8 +173,12 @@ public final class RunSession: @unchecked Sendable {
                 try await outcomes.applyTriage(item.id, result)
                 events.info("[\(item.id)][TRIAGE] Result: \(result.result.debugName) -- \(result.summary)")
                 triaged += 1
-            case .failed(let error):
+            case .failed(let error), .failedWithoutResult(let error, _):
                 events.error("[\(item.id)][TRIAGE] Failed: \(error)")
+            case .agentFailed(let failure):
+                // docs/decisions.md D14: the item stays New for the next triage.
+                events.error("[\(item.id)][TRIAGE] The agent could not work: \(failure.lastWords)")
+                events.error("hint: \(failure.fix)")
             case .cancelled:
                 events.info("[\(item.id)][TRIAGE] Cancelled: shutdown requested")
             case .blocked, .subphaseComplete:

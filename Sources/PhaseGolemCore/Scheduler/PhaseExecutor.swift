@@ -3,7 +3,13 @@ public enum ExecutionOutcome: Sendable, Equatable {
     case success(PhaseResult)
     case subphaseComplete(PhaseResult)
     case failed(String)
+    /// Failed on its last attempt, which exited non-zero without a result file (the original's
+    /// `failed`; docs/decisions.md D14 counts these for the streak rule). `lastWords` is the
+    /// agent's last non-empty output line.
+    case failedWithoutResult(String, lastWords: String?)
     case blocked(String)
+    /// The agent could not work at all (docs/decisions.md D14): not the item's outcome.
+    case agentFailed(AgentFailure)
     case cancelled
 }
 
@@ -43,17 +49,26 @@ public struct RunContext: Sendable {
         FileIO.join(logDirectory, "\(itemID)_\(phase)_\(attempt).log")
     }
 
-    /// Runs the agent, streaming its output as events.
+    /// Runs the agent, streaming its output as events. A failure carries the last lines the
+    /// agent printed, for telling agent failures apart and quoting the agent (docs/decisions.md D14).
     func runAgent(_ request: AgentRequest) async -> Result<PhaseResult, AgentError> {
         let events = self.events
         let itemID = request.itemID
         let phase = request.phase
-        return await runner.run(request) { event in
+        let tail = OutputTail()
+        let result = await runner.run(request) { event in
             switch event {
-            case .output(let lines): events.publish(.agentOutput(itemID: itemID, phase: phase, lines: lines))
+            case .output(let lines):
+                tail.append(lines)
+                events.publish(.agentOutput(itemID: itemID, phase: phase, lines: lines))
             case .warning(let message): events.warn(message)
             case .debug(let message): events.debug(message)
             }
+        }
+        return result.mapError { error in
+            var error = error
+            if error.outputTail.isEmpty { error.outputTail = tail.lines }
+            return error
         }
     }
 }
@@ -148,8 +163,15 @@ public struct PhaseExecutor: Sendable {
                 }
             case .failure(let error):
                 if context.shutdown.isRequested { return .cancelled }
+                if let failure = AgentFailureClassifier.classify(error, cli: context.config.agent.cli) {
+                    return .agentFailed(failure)
+                }
                 if attempt == attempts {
-                    return .failed("Phase \(phase.name) failed after \(attempt) attempts. Last error: \(error)")
+                    let reason = "Phase \(phase.name) failed after \(attempt) attempts. Last error: \(error)"
+                    if case .noResultFile(let status) = error.cause, !status.isSuccess {
+                        return .failedWithoutResult(reason, lastWords: AgentFailureClassifier.lastWords(error.outputTail))
+                    }
+                    return .failed(reason)
                 }
                 events.info("\(tag) Agent error (attempt \(attempt)/\(attempts)): \(error)")
                 failureContext = error.description
@@ -183,6 +205,7 @@ public struct PhaseExecutor: Sendable {
         case .failure(let error):
             // Ours: a triage cut short by shutdown is cancelled, not blocked (the original blocked it).
             if context.shutdown.isRequested { return .cancelled }
+            if let failure = AgentFailureClassifier.classify(error, cli: context.config.agent.cli) { return .agentFailed(failure) }
             return .failed(error.description)
         }
     }
