@@ -150,11 +150,14 @@ final class OutcomeHandler {
         guard streak.count >= limit else { return }
         let ids = streak.map(\.id)
         for entry in streak {
-            guard let before = entry.before else { continue }
+            guard var before = entry.before else { continue }
             let id = entry.id
+            // Unchanged items are not written back: mark it changed so its earlier fields replace the block.
+            before.sourceLine = nil
+            let restored = before
             try await coordinator.transaction { transaction in
                 guard let index = transaction.index(of: id) else { return }
-                transaction.items[index] = before
+                transaction.items[index] = restored
             }
             events.info("[\(id)] Put back as it was before this run blocked it (agent failure streak)")
         }
