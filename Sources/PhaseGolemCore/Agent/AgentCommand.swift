@@ -62,6 +62,12 @@ public struct AgentCommand: Sendable, Equatable {
         }
     }
 
+    /// A translator for the agent's stdout when it prints a structured stream, nil when its
+    /// output is shown as it is.
+    public func makeTranslator() -> (any AgentStreamTranslator)? {
+        nil
+    }
+
     /// Checks that the agent can be started, before any item is touched.
     ///
     /// claude and opencode must answer `--version`, as the original required. A custom command
