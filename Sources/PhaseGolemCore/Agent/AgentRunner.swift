@@ -15,9 +15,13 @@ public struct AgentRequest: Sendable {
     public var logPath: String
     /// 1-based attempt number.
     public var attempt: Int
+    /// What is left of the run's budget, in USD, when the run has one: the most this attempt
+    /// may spend (Claude's `--max-budget-usd`).
+    public var maxBudgetUSD: Double?
 
     public init(itemID: String, phase: String, prompt: String, resultPath: String, changeFolder: String, root: String,
-                timeoutSeconds: Double, logPath: String, attempt: Int) {
+                timeoutSeconds: Double, logPath: String, attempt: Int, maxBudgetUSD: Double? = nil) {
+        self.maxBudgetUSD = maxBudgetUSD
         self.itemID = itemID
         self.phase = phase
         self.prompt = prompt
