@@ -46,7 +46,7 @@ public enum AgentFailureClassifier {
         case .couldNotStart:
             return AgentFailure(kind: .couldNotStart, lastWords: oneLine(error.description), fix: fix(.couldNotStart, cli: cli))
         case .noResultFile(let status):
-            if let failure = fromResultLine(error.outputTail, cli: cli) { return failure }
+            if let failure = fromFacts(error.facts, cli: cli) ?? fromResultLine(error.outputTail, cli: cli) { return failure }
             guard !status.isSuccess else { return nil }
             return fromSignatures(error.outputTail, cli: cli)
         }
@@ -54,7 +54,8 @@ public enum AgentFailureClassifier {
 
     /// The agent's last meaningful words: the stream-json error when there is one, else the last
     /// non-empty line it printed (nil when it printed nothing).
-    public static func lastWords(_ outputTail: [String]) -> String? {
+    public static func lastWords(_ outputTail: [String], facts: AgentRunFacts? = nil) -> String? {
+        if let facts, facts.isError, let text = facts.resultText, !oneLine(text).isEmpty { return oneLine(text) }
         if let result = resultLine(outputTail), result.isError, let text = result.text { return oneLine(text) }
         return outputTail.reversed().lazy.map(oneLine).first { !$0.isEmpty }
     }
@@ -80,8 +81,19 @@ public enum AgentFailureClassifier {
         return nil
     }
 
+    /// The runner's translation of the stream-json `result` line.
+    private static func fromFacts(_ facts: AgentRunFacts?, cli: AgentCLI) -> AgentFailure? {
+        guard let facts else { return nil }
+        return fromResult(ResultLine(isError: facts.isError, terminalReason: facts.terminalReason,
+                                     apiErrorStatus: facts.apiErrorStatus, text: facts.resultText), cli: cli)
+    }
+
     private static func fromResultLine(_ tail: [String], cli: AgentCLI) -> AgentFailure? {
-        guard let result = resultLine(tail), result.isError,
+        resultLine(tail).flatMap { fromResult($0, cli: cli) }
+    }
+
+    private static func fromResult(_ result: ResultLine, cli: AgentCLI) -> AgentFailure? {
+        guard result.isError,
               result.terminalReason == "api_error" || result.apiErrorStatus != nil else { return nil }
         let words = result.text.map(oneLine).flatMap { $0.isEmpty ? nil : $0 }
             ?? "API error" + (result.apiErrorStatus.map { " \($0)" } ?? "")

@@ -8,6 +8,13 @@ final class OutputTail: Sendable {
     static let maxLineBytes = 64 * 1024
 
     private let state = Mutex<[String]>([])
+    private let lastFacts = Mutex<AgentRunFacts?>(nil)
+
+    func record(_ facts: AgentRunFacts) {
+        lastFacts.withLock { $0 = facts }
+    }
+
+    var facts: AgentRunFacts? { lastFacts.withLock { $0 } }
 
     func append(_ lines: [AgentOutputLine]) {
         let nonEmpty = lines.reversed().lazy

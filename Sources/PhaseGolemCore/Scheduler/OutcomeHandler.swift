@@ -88,13 +88,13 @@ final class OutcomeHandler {
             try await subphaseCompleted(id, result, startSHA: completion.startSHA)
         case .failed(let reason):
             events.info("[\(id)] Phase failed: \(reason)")
-            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .failed, detail: reason))
+            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .failed, detail: reason, facts: nil))
             try await block(id, reason: reason, outcome: .failed, anchor: anchor)
             setBreaker(consecutiveExhaustions + 1)
         case .failedWithoutResult(let reason, let lastWords):
             events.info("[\(id)] Phase failed: \(reason)")
             if let lastWords { events.info("[\(id)] The agent's last words: \(lastWords)") }
-            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .failed, detail: reason))
+            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .failed, detail: reason, facts: nil))
             let before = try? await coordinator.snapshot().first { $0.id == id }
             try await block(id, reason: reason, outcome: .failed, anchor: anchor)
             setBreaker(consecutiveExhaustions + 1)
@@ -103,12 +103,12 @@ final class OutcomeHandler {
             agentFailed(id, phase: completion.phase, failure)
         case .blocked(let reason):
             events.info("[\(id)] Phase blocked: \(reason)")
-            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .blocked, detail: reason))
+            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .blocked, detail: reason, facts: nil))
             try await block(id, reason: reason, outcome: .blocked, anchor: anchor)
             setBreaker(0)
         case .cancelled:
             events.info("[\(id)] Phase cancelled")
-            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .cancelled, detail: "Shutdown requested"))
+            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .cancelled, detail: "Shutdown requested", facts: nil))
             let item = try? await coordinator.snapshot().first { $0.id == id }
             await coordinator.writeWorklog(itemID: id, title: item?.title ?? id, phase: item?.phase ?? "unknown",
                                            outcome: .cancelled, summary: "Shutdown requested")
@@ -123,7 +123,7 @@ final class OutcomeHandler {
         consecutiveAgentFailures += 1
         let limit = context.config.execution.agentFailureLimit
         events.info("[\(id)] The agent could not work (\(consecutiveAgentFailures)/\(limit)): \(failure.lastWords)")
-        events.publish(.phaseFinished(itemID: id, phase: phase, outcome: .failed, detail: "The agent could not work: \(failure.lastWords)"))
+        events.publish(.phaseFinished(itemID: id, phase: phase, outcome: .failed, detail: "The agent could not work: \(failure.lastWords)", facts: nil))
         if consecutiveAgentFailures >= limit {
             events.warn("Agent unavailable: \(limit) agent failures in a row; \(id) left as it was")
             agentUnavailable = failure
@@ -212,7 +212,7 @@ final class OutcomeHandler {
     private func phaseCompleted(_ id: String, _ result: PhaseResult, startSHA: String?, othersRunning: Bool) async throws {
         let tag = "[\(id)][\(result.phase.uppercased())]"
         events.info("\(tag) Result: PHASE_COMPLETE — \(result.summary)")
-        events.publish(.phaseFinished(itemID: id, phase: result.phase, outcome: .complete, detail: result.summary))
+        events.publish(.phaseFinished(itemID: id, phase: result.phase, outcome: .complete, detail: result.summary, facts: nil))
         let pipelines = context.config.pipelines
         let guardrails = context.config.guardrails
         let prefix = context.config.project.prefix
@@ -271,7 +271,7 @@ final class OutcomeHandler {
     /// More work remains in this phase (docs/compatibility.md#handling-results): commit now, run the same phase again.
     private func subphaseCompleted(_ id: String, _ result: PhaseResult, startSHA: String?) async throws {
         events.info("[\(id)][\(result.phase.uppercased())] Result: SUBPHASE_COMPLETE — \(result.summary)")
-        events.publish(.phaseFinished(itemID: id, phase: result.phase, outcome: .subphaseComplete, detail: result.summary))
+        events.publish(.phaseFinished(itemID: id, phase: result.phase, outcome: .subphaseComplete, detail: result.summary, facts: nil))
         let prefix = context.config.project.prefix
         let (title, created) = try await coordinator.transaction { transaction -> (String, Int) in
             guard let index = transaction.index(of: id) else { throw StoreError.itemNotFound(id) }
@@ -299,7 +299,7 @@ final class OutcomeHandler {
         case .blocked: (outcome, worklogOutcome) = (.blocked, .blocked)
         case .subphaseComplete: (outcome, worklogOutcome) = (.subphaseComplete, .subphaseComplete)
         }
-        events.publish(.phaseFinished(itemID: id, phase: "triage", outcome: outcome, detail: result.summary))
+        events.publish(.phaseFinished(itemID: id, phase: "triage", outcome: outcome, detail: result.summary, facts: nil))
         let title = try await coordinator.snapshot().first { $0.id == id }?.title ?? id
         await coordinator.writeWorklog(itemID: id, title: title, phase: "triage", outcome: worklogOutcome, summary: result.summary)
         await ingestFollowUps(result)

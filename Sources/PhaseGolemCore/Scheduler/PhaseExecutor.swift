@@ -63,11 +63,14 @@ public struct RunContext: Sendable {
                 events.publish(.agentOutput(itemID: itemID, phase: phase, lines: lines))
             case .warning(let message): events.warn(message)
             case .debug(let message): events.debug(message)
+            case .activity(let activities): events.publish(.agentActivity(itemID: itemID, phase: phase, activities: activities))
+            case .facts(let facts): tail.record(facts)
             }
         }
         return result.mapError { error in
             var error = error
             if error.outputTail.isEmpty { error.outputTail = tail.lines }
+            if error.facts == nil { error.facts = tail.facts }
             return error
         }
     }
@@ -169,7 +172,7 @@ public struct PhaseExecutor: Sendable {
                 if attempt == attempts {
                     let reason = "Phase \(phase.name) failed after \(attempt) attempts. Last error: \(error)"
                     if case .noResultFile(let status) = error.cause, !status.isSuccess {
-                        return .failedWithoutResult(reason, lastWords: AgentFailureClassifier.lastWords(error.outputTail))
+                        return .failedWithoutResult(reason, lastWords: AgentFailureClassifier.lastWords(error.outputTail, facts: error.facts))
                     }
                     return .failed(reason)
                 }
