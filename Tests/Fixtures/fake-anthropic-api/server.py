@@ -147,11 +147,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             hits = HITS.get((key, turn_index), 0) + 1
             HITS[(key, turn_index)] = hits
         error = turn.get("error")
+        # Logged on arrival, before any hold, so a test can see the request it is waiting on.
         if error and hits <= error.get("times", 1):
+            self.record(error["status"])
             time.sleep(error.get("delay", 0))
             self.answer_error(error["status"], error.get("type", "api_error"), error.get("message", "scripted error"),
-                              retry=error.get("retry", True))
+                              retry=error.get("retry", True), log=False)
             return
+        self.record(200)
         if turn.get("delay"):
             time.sleep(turn["delay"])
         self.answer_stream(body, turn, facts)
@@ -177,7 +180,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
     def answer_stream(self, body, turn, facts):
-        self.record(200)
         blocks = content_blocks(turn, facts)
         usage = {"input_tokens": 0, "output_tokens": 0, "cache_read_input_tokens": 0,
                  "cache_creation_input_tokens": 0}
