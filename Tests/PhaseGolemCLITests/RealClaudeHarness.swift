@@ -90,6 +90,16 @@ enum RealClaudeHarness {
         }
     }
 
+    /// `output = "text"` when the binary under test knows `[agent] output` (docs/decisions.md
+    /// D13 makes stream-json Claude's default), else nothing: before that, text was the only
+    /// mode. Asked of the binary itself so these tests hold on both sides of that change.
+    static let textOutputSetting: String = {
+        guard let root = try? CLIHarness.makeProject(config: "[agent]\ncli = \"claude\"\noutput = \"text\"\n") else { return "" }
+        defer { CLIHarness.remove(root) }
+        let result = try? CLIHarness.run(["status"], in: root)
+        return result?.stderr.contains("unknown key 'output'") == true ? "" : "output = \"text\"\n"
+    }()
+
     /// `RunHarness.config` with the real Claude CLI as the agent (`[agent] cli = "claude"`).
     static func config(model: String? = nil, agentExtra: String = "", extraExecution: String = "") -> String {
         var agent = "cli = \"claude\"\n"

@@ -8,7 +8,7 @@ import PhaseGolemCore
 struct RealClaudeTextModeTests {
     @Test("a plain-text wrapper gets exactly `--dangerously-skip-permissions --model M -p PROMPT`, its lines are shown, the run completes")
     func plainTextWrapper() throws {
-        let sandbox = try RealClaudeRunTests.sandbox(config: RealClaudeHarness.config(model: "claude-opus-5-5"))
+        let sandbox = try RealClaudeRunTests.sandbox(config: RealClaudeHarness.config(model: "claude-opus-5-5", agentExtra: RealClaudeHarness.textOutputSetting))
         defer { sandbox.remove() }
         // The wrapper stands where `claude` is found on PATH: it records its arguments, prints a
         // line of its own, and runs the real CLI with what it was given.
