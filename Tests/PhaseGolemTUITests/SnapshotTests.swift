@@ -28,6 +28,8 @@ import Testing
             ("run-ascii-nocolor", Sample.midRun(colors: false, unicode: false)),
             ("summary-completed", Sample.summaryState(blocked: false)),
             ("summary-blocked", Sample.summaryState(blocked: true)),
+            ("run-claude-costs", Sample.claudeRun()),
+            ("summary-report", Sample.claudeSummary()),
         ]
     }
 
