@@ -17,6 +17,8 @@ public struct ExecutionConfig: Sendable, Equatable {
     public var autoAdvance: Bool
     /// Failed tasks in a row (no item finishing or blocking in between) that halt the run.
     public var circuitBreakerThreshold: Int
+    /// The run's budget in USD (`max_cost_usd`, overridden by `run --max-cost`); nil for none.
+    public var maxCostUSD: Double?
     /// Seconds to wait before retrying after an agent failure, doubling per consecutive one up
     /// to `maxAgentRetryBackoffSeconds`; 0 retries at once (docs/decisions.md D14).
     public var agentRetryBackoffSeconds: Double
@@ -60,6 +62,17 @@ public struct ExecutionConfig: Sendable, Equatable {
         var seconds = agentRetryBackoffSeconds
         for _ in 1..<failures where seconds < Self.maxAgentRetryBackoffSeconds { seconds *= 2 }
         return .seconds(min(seconds, Self.maxAgentRetryBackoffSeconds))
+    }
+
+    /// Why `amount` is not a usable budget, naming where it came from; nil when it is.
+    public static func budgetProblem(_ amount: Double, name: String) -> String? {
+        guard amount.isFinite, amount > 0 else {
+            return "\(name): must be a positive number of US dollars, such as 5 or 12.5, got \(NumberText.decimal(amount)) (remove it for no budget)"
+        }
+        guard amount >= 0.01 else {
+            return "\(name): must be at least 0.01 US dollars (a cent), got \(NumberText.decimal(amount))"
+        }
+        return nil
     }
 
     /// The phase timeout in seconds.
