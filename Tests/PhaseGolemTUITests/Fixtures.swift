@@ -126,6 +126,17 @@ enum Sample {
         return state
     }
 
+    /// `midRun` halted `AgentUnavailable` (docs/decisions.md D14): the API kept answering 529.
+    static func agentUnavailableSummary() -> ViewState {
+        var state = midRun()
+        let failure = AgentFailure(kind: .apiError(status: 529), lastWords: "API Error: 529 Overloaded",
+                                   fix: AgentFailureClassifier.fix(.apiError(status: 529), cli: .claude))
+        let summary = RunSummary(phasesExecuted: 1, itemsCompleted: ["WRK-001"], haltReason: .agentUnavailable, agentFailure: failure)
+        ViewReducer.tick(&state, now: 2000)
+        ViewReducer.reduce(&state, event: .halted(summary))
+        return state
+    }
+
     static func summaryState(blocked: Bool) -> ViewState {
         var state = midRun()
         let summary: RunSummary

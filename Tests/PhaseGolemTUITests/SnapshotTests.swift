@@ -33,6 +33,7 @@ import Testing
             ("summary-blocked", Sample.summaryState(blocked: true)),
             ("run-claude-costs", Sample.claudeRun()),
             ("summary-report", Sample.claudeSummary()),
+            ("summary-agent-unavailable", Sample.agentUnavailableSummary()),
         ]
     }
 

@@ -143,7 +143,8 @@ public enum AgentFailureClassifier {
 
     // MARK: Fixes, worded for the configured agent
 
-    static func fix(_ kind: AgentFailure.Kind, cli: AgentCLI) -> String {
+    /// The fix for `kind`, worded for the configured agent.
+    public static func fix(_ kind: AgentFailure.Kind, cli: AgentCLI) -> String {
         let program = cli == .claude ? "claude" : cli == .opencode ? "opencode" : cli.rawValue == "codex" ? "codex" : "the agent command"
         switch kind {
         case .couldNotStart:

@@ -15,6 +15,11 @@ enum SummaryScreenRenderer {
         var lines: [(String, Style)] = []
         lines.append(("Halt reason: \(summary.haltReason.rawValue)", Style(bold: true)))
         lines.append(("  " + summary.haltReason.explanation, .plain))
+        if let failure = summary.agentFailure {
+            // docs/decisions.md D14: the agent's own words and the fix, before the lists.
+            lines.append(("  The agent said: " + Sanitizer.sanitize(failure.lastWords), canvas.style(.red)))
+            lines.append(("  Fix: " + Sanitizer.sanitize(failure.fix), canvas.style(.yellow)))
+        }
         let completed = summary.itemsCompleted
         lines.append(("Completed (\(completed.count)): \(completed.isEmpty ? "none" : completed.joined(separator: ", "))",
                       canvas.style(completed.isEmpty ? nil : .green)))
@@ -108,6 +113,9 @@ enum SummaryScreenRenderer {
     static func exitMeaning(_ summary: RunSummary, unicode: Bool) -> String {
         let dash = unicode ? "—" : "-"
         if summary.allBlocked { return "exit \(summary.exitCode) \(dash) all targets blocked" }
+        if summary.haltReason == .agentUnavailable {
+            return "exit \(summary.exitCode) \(dash) the agent could not work; \(summary.itemsBlocked.count) blocked"
+        }
         return "exit \(summary.exitCode) \(dash) \(summary.itemsCompleted.count) completed, \(summary.itemsBlocked.count) blocked"
     }
 }
