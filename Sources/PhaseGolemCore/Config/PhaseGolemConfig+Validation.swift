@@ -19,8 +19,9 @@ extension PhaseGolemConfig {
         var problems: [String] = []
         if execution.maxWip < 1 { problems.append("execution.max_wip must be >= 1") }
         if execution.maxConcurrent < 1 { problems.append("execution.max_concurrent must be >= 1") }
-        // Written as a negation so NaN fails too.
-        if !(execution.phaseTimeoutMinutes > 0) { problems.append("execution.phase_timeout_minutes must be > 0") }
+        // Zero loads, as in the original (status, advance and unblock do not need it); `run`'s
+        // preflight refuses it (docs/decisions.md D16). Written as a negation so NaN fails too.
+        if !(execution.phaseTimeoutMinutes >= 0) { problems.append("execution.phase_timeout_minutes must not be negative") }
         if execution.circuitBreakerThreshold < 1 { problems.append("execution.circuit_breaker_threshold must be >= 1") }
         if let model = agent.model {
             if model.isEmpty || !model.unicodeScalars.allSatisfy(Self.isAllowedModelScalar) {

@@ -39,6 +39,24 @@ struct CLIAgentRunnerTests {
         #expect(FakeAgentHarness.errorText(result) == "Agent failed (exit code 3): Result file not found: \(harness.resultPath())")
     }
 
+    /// The original's debug line keeps its `status=` shape with a plain value (D11: no `Some(3)`),
+    /// and comes after the agent's own output, as it did when that output was inherited.
+    @Test func exitDebugLineIsPlainAndFollowsTheOutput() async throws {
+        let harness = try FakeAgentHarness(script: "* * exit 3\n")
+        defer { harness.remove() }
+        let (_, events) = await harness.run()
+        #expect(events.debugs.last == "[agent] Subprocess exited (status=3)")
+        let order = events.all.compactMap { event -> String? in
+            switch event {
+            case .output: "output"
+            case .debug(let text) where text.hasPrefix("[agent] Subprocess exited"): "exited"
+            default: nil
+            }
+        }
+        #expect(order.last == "exited" && order.contains("output"), "\(order)")
+        #expect(AgentExitStatus.exited(0).plainValue == "0" && AgentExitStatus.signaled(9).plainValue == "signal 9")
+    }
+
     @Test func invalidJSONIsLeftInPlace() async throws {
         let harness = try FakeAgentHarness(script: "* * invalidjson\n")
         defer { harness.remove() }
