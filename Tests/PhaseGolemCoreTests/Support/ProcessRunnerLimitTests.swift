@@ -17,6 +17,19 @@ struct ProcessRunnerLimitTests {
         }
     }
 
+    /// A descriptor another part of the process opened without close-on-exec must not reach git
+    /// or its hooks: a hook that runs for minutes would keep a file open for writing
+    /// (exec of it fails with ETXTBSY) or a lock held.
+    @Test("children inherit no descriptor beyond stdin, stdout and stderr")
+    func noInheritedDescriptors() throws {
+        let directory = try TemporaryDirectory("pg-fds")
+        let fd = open(directory.file("open-for-writing"), O_WRONLY | O_CREAT, 0o644)
+        #expect(fd > 2)
+        defer { close(fd) }
+        let output = try ProcessRunner.run("/bin/sh", ["-c", "ls /proc/$$/fd"])
+        #expect(output.stdoutText.split(separator: "\n").sorted() == ["0", "1", "2"], "\(output.stdoutText)")
+    }
+
     @Test("a run's program past its deadline is killed with what it started, and the stop says so")
     func deadline() throws {
         let marker = "pg-limit-\(UUID().uuidString.prefix(8))"
@@ -75,8 +88,7 @@ struct ProcessRunnerLimitTests {
         _ = try ProcessRunner.run("git", ["init", "-q"], in: directory.path)
         let git = Git(root: directory.path, limit: ProcessRunner.Limit(seconds: 0.3, shutdown: ShutdownFlag()))
         let hook = directory.file(".git/hooks/pre-commit")
-        try Data("#!/bin/sh\nsleep 30; :\n".utf8).write(to: URL(fileURLWithPath: hook))
-        chmod(hook, 0o755)
+        try ExecutableScript.write("#!/bin/sh\nsleep 30; :\n", to: hook)
         try Data("x\n".utf8).write(to: URL(fileURLWithPath: directory.file("file")))
         try git.run(["add", "file"])
         #expect {
