@@ -3,12 +3,15 @@
 # the scripted fake agent, run in tmux, captured with colours and rendered by ansi2png.py.
 # Needs tmux, python3 with pyte and Pillow (pip install pyte pillow), and the DejaVu fonts.
 set -euo pipefail
+session="pgshot-$$"  # unique, so two runs at once do not share a tmux session
 repo=$(cd "$(dirname "$0")/.." && pwd)
 swift build --package-path "$repo" >/dev/null
 bin=$(swift build --package-path "$repo" --show-bin-path)/phase-golem
-agent="$repo/Tests/Fixtures/fake-agent/claude"
 scratch=$(mktemp -d)
-trap 'tmux kill-session -t pgshot 2>/dev/null || true; rm -rf "$scratch"' EXIT
+trap 'tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$scratch"' EXIT
+# The agent is found on PATH by a plain name, so no path of this machine shows in the pictures.
+mkdir -p "$scratch/bin"
+ln -s "$repo/Tests/Fixtures/fake-agent/claude" "$scratch/bin/fake-agent"
 work="$scratch/acme-shop"
 mkdir -p "$work"
 cols=110 rows=32
@@ -24,7 +27,7 @@ prefix = "APP"
 max_retries = 1
 [agent]
 cli = "command"
-command = ["$agent"]
+command = ["fake-agent"]
 [pipelines.feature]
 pre_phases = [{ name = "research", workflows = ["wf/research.md"] }]
 phases = [{ name = "prd", workflows = ["wf/prd.md"] }, { name = "build", workflows = ["wf/build.md"], is_destructive = true }, { name = "review", workflows = ["wf/review.md"] }]
@@ -45,18 +48,18 @@ ${ids[2]} build sleep 6
 * * sleep 0.4
 SCRIPT
 
-capture() { tmux capture-pane -t pgshot -e -p > "$work/$1.ans"; python3 "$repo/scripts/ansi2png.py" --cols $cols --rows $rows "$work/$1.ans" "$repo/screenshots/$1.png"; }
-waitfor() { for _ in $(seq 200); do tmux capture-pane -t pgshot -p | grep -q "$1" && return 0; sleep 0.1; done; echo "timed out waiting for: $1" >&2; exit 1; }
+capture() { tmux capture-pane -t "$session" -e -p > "$work/$1.ans"; python3 "$repo/scripts/ansi2png.py" --cols $cols --rows $rows "$work/$1.ans" "$repo/screenshots/$1.png"; }
+waitfor() { for _ in $(seq 200); do tmux capture-pane -t "$session" -p | grep -q "$1" && return 0; sleep 0.1; done; echo "timed out waiting for: $1" >&2; exit 1; }
 
 targets=()
 for id in "${ids[@]}"; do targets+=(--target "$id"); done
-tmux -u new-session -d -s pgshot -x $cols -y $rows \
-  "cd '$work' && env LANG=C.UTF-8 TERM=tmux-256color FAKE_AGENT_SCRIPT='$work/.git/script' '$bin' run ${targets[*]}; sleep 60"
+tmux -u new-session -d -s "$session" -x $cols -y $rows \
+  "cd '$work' && env LANG=C.UTF-8 TERM=tmux-256color PATH='$scratch/bin':\"\$PATH\" FAKE_AGENT_SCRIPT='$work/.git/script' '$bin' run ${targets[*]}; sleep 60"
 waitfor "Enter launch"
-tmux send-keys -t pgshot a
+tmux send-keys -t "$session" a
 waitfor "Auto-advance: ON"
 capture launch
-tmux send-keys -t pgshot Enter
+tmux send-keys -t "$session" Enter
 waitfor "${ids[2]}.*build 3/4"
 capture run
 waitfor "Run summary"
