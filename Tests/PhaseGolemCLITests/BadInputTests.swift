@@ -98,6 +98,9 @@ struct BadInputTests {
         #expect(try CLIHarness.run(["status", "--bogus"], in: root).status == 2)
         #expect(try CLIHarness.run(["frobnicate"], in: root).status == 2)
         #expect(try CLIHarness.run(["unblock"], in: root).status == 2)
+        // No subcommand: a usage error, as in the original; the help goes to stderr.
+        let bare = try CLIHarness.run([], in: root)
+        #expect(bare.status == 2 && bare.stdout == "" && bare.stderr.contains("SUBCOMMANDS:"), "\(bare)")
         let help = try CLIHarness.run(["status", "--help"], in: root)
         #expect(help.status == 0)
         #expect(help.stdout.contains("--json"))
