@@ -35,13 +35,25 @@ public struct CLIAgentRunner: AgentRunner {
         self.extraEnvironment = extraEnvironment
     }
 
+    /// Sends `.facts` once, after the agent's last output and before returning, whatever the
+    /// outcome: what the agent's stream reported (nothing for an untranslated agent), with the
+    /// run's wall-clock duration when the agent did not report one.
     public func run(_ request: AgentRequest, onEvent: @escaping @Sendable (AgentEvent) -> Void) async -> Result<PhaseResult, AgentError> {
         let cancellation = CancellationFlag()
-        return await withTaskCancellationHandler {
-            await BlockingThread.run { runBlocking(request, cancellation: cancellation, onEvent: onEvent) }
+        let translation = AgentOutputTranslation(translator: AgentCommand(config).makeTranslator(), onEvent: onEvent)
+        let started = ContinuousClock.now
+        let result = await withTaskCancellationHandler {
+            await BlockingThread.run { runBlocking(request, cancellation: cancellation, onEvent: translation.callback) }
         } onCancel: {
             cancellation.set()
         }
+        var facts = translation.facts
+        if facts.durationMs == nil {
+            let (seconds, attoseconds) = (ContinuousClock.now - started).components
+            facts.durationMs = Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+        }
+        onEvent(.facts(facts))
+        return result
     }
 
     /// The error a cancelled run returns; the executor reports the cancellation itself.
@@ -66,7 +78,7 @@ public struct CLIAgentRunner: AgentRunner {
         onEvent(.debug("[agent] Spawning subprocess..."))
         let process: AgentProcess
         do {
-            process = try AgentProcess.spawn(argv: AgentCommand(config).argv(prompt: request.prompt),
+            process = try AgentProcess.spawn(argv: AgentCommand(config).argv(prompt: request.prompt, maxBudgetUSD: request.maxBudgetUSD),
                                              environment: environment(for: request), directory: request.root)
         } catch {
             finish(collector, onEvent: onEvent)
@@ -157,7 +169,9 @@ public struct CLIAgentRunner: AgentRunner {
             result = try Self.readResultFile(at: path, maxBytes: maxResultFileBytes)
         } catch {
             // The bad file stays where it is, for the operator to inspect.
-            return .failure(AgentError("Agent failed (\(status.description)): \(error.description)"))
+            let missing = error.cause == .noResultFile(.unknown)
+            return .failure(AgentError("Agent failed (\(status.description)): \(error.description)",
+                                       cause: missing ? .noResultFile(status) : .unspecified))
         }
         if !status.isSuccess {
             onEvent(.warning("Warning: Agent exited with non-zero status but produced valid result"))
@@ -173,7 +187,8 @@ public struct CLIAgentRunner: AgentRunner {
     public static func readResultFile(at path: String, maxBytes: Int = 64 * 1024 * 1024) throws(AgentError) -> PhaseResult {
         var info = stat()
         if stat(path, &info) != 0 {
-            if errno == ENOENT { throw AgentError("Result file not found: \(path)") }
+            // The cause's status is the reader's to fill in: this function never saw the agent.
+            if errno == ENOENT { throw AgentError("Result file not found: \(path)", cause: .noResultFile(.unknown)) }
             throw AgentError("Failed to read result file \(path): \(String(cString: strerror(errno)))")
         }
         if Int(info.st_size) > maxBytes {
@@ -185,7 +200,7 @@ public struct CLIAgentRunner: AgentRunner {
         } catch {
             throw AgentError("Failed to read result file \(path): \(String(cString: strerror(error.errno)))")
         }
-        guard let bytes = contents else { throw AgentError("Result file not found: \(path)") }
+        guard let bytes = contents else { throw AgentError("Result file not found: \(path)", cause: .noResultFile(.unknown)) }
         return try PhaseResult.parse(bytes: bytes, path: path)
     }
 

@@ -8,7 +8,7 @@ struct ConfigDecoder {
     /// Pipelines whose `phases` list was present but (partly) undecodable.
     private(set) var pipelinesWithBadPhases: Set<String> = []
 
-    private static let agentKeys = ["cli", "model", "command"]
+    private static let agentKeys = ["cli", "model", "command", "output"]
     private static let phaseKeys = ["name", "workflows", "is_destructive", "destructive", "staleness"]
     private static let maxUInt32 = Int(UInt32.max)
 
@@ -69,6 +69,25 @@ struct ConfigDecoder {
         if let value = uint32("circuit_breaker_threshold", in: table, path: "execution") {
             execution.circuitBreakerThreshold = value
         }
+        if let value = seconds("agent_retry_backoff_seconds", in: table, path: "execution") {
+            execution.agentRetryBackoffSeconds = value
+        }
+        if let value = uint32("agent_failure_limit", in: table, path: "execution") { execution.agentFailureLimit = value }
+        if let value = uint32("agent_failure_streak", in: table, path: "execution") { execution.agentFailureStreak = value }
+        if let value = table["max_cost_usd"] {
+            let amount: Double? = switch value {
+            case .integer(let number): Double(number)
+            case .float(let number): number
+            default: nil
+            }
+            if let amount, let problem = ExecutionConfig.budgetProblem(amount, name: "execution.max_cost_usd") {
+                problems.append(problem)
+            } else if let amount {
+                execution.maxCostUSD = amount
+            } else {
+                problems.append(Self.mismatch("execution.max_cost_usd", expected: "a positive number of US dollars, such as 5 or 12.5", got: value))
+            }
+        }
         return execution
     }
 
@@ -87,7 +106,11 @@ struct ConfigDecoder {
         agent.model = AgentConfig.normalizedModel(string("model", in: table, path: "agent"))
         let command = stringArray("command", in: table, path: "agent")
         if let command { agent.command = command }
+        agent.output = enumValue("output", in: table, path: "agent", as: AgentOutputFormat.self)
         guard cliKnown else { return agent }
+        if agent.cli == .opencode, agent.output == .streamJSON {
+            problems.append(#"agent.output: "stream-json" is for claude (or a command that prints Claude's stream-json); OpenCode prints text (remove output or set output = "text")"#)
+        }
 
         if agent.cli == .command {
             if table["command"] == nil {
@@ -241,6 +264,18 @@ struct ConfigDecoder {
             return nil
         }
         return minutes
+    }
+
+    /// A number of seconds, integer or float; range checks are validation's.
+    private mutating func seconds(_ key: String, in table: [String: TOMLNode], path: String) -> Double? {
+        guard let value = table[key] else { return nil }
+        switch value {
+        case .integer(let number): return Double(number)
+        case .float(let number): return number
+        default:
+            problems.append(Self.mismatch("\(path).\(key)", expected: "a number of seconds, such as 30 or 0.5", got: value))
+            return nil
+        }
     }
 
     private mutating func stringArray(_ key: String, in table: [String: TOMLNode], path: String) -> [String]? {

@@ -12,9 +12,12 @@ public struct RunOptions: Sendable {
     public var cap: Int?
     /// nil: `execution.auto_advance` from the config.
     public var autoAdvance: Bool?
+    /// `--max-cost`; nil: `execution.max_cost_usd` (none by default).
+    public var maxCostUSD: Double?
 
     public init(root: String = ".", configPath: String? = nil, targets: [String] = [], only: [String] = [], cap: Int? = nil,
-                autoAdvance: Bool? = nil) {
+                autoAdvance: Bool? = nil, maxCostUSD: Double? = nil) {
+        self.maxCostUSD = maxCostUSD
         self.root = root
         self.configPath = configPath
         self.targets = targets
@@ -44,17 +47,20 @@ public final class RunSession: @unchecked Sendable {
     public let shutdown: ShutdownFlag
     public let registry: ProcessGroupRegistry
     private let makeRunner: @Sendable (AgentConfig) -> any AgentRunner
+    /// Who starts the agent, for preflight's root check (docs/decisions.md D14); tests inject it.
+    private let host: ClaudeRootRule.Host
     private var lock: RuntimeLock?
     /// The startup's parse of `tasks.jsonl`, handed on so a 10k-item store is parsed once, not three times.
     private var storeCache: CachedContents?
 
     /// - Parameter makeRunner: builds the agent runner for the loaded config (tests inject fakes).
     public init(options: RunOptions, events: EventBus, shutdown: ShutdownFlag, registry: ProcessGroupRegistry,
-                makeRunner: @escaping @Sendable (AgentConfig) -> any AgentRunner) {
+                host: ClaudeRootRule.Host = .current, makeRunner: @escaping @Sendable (AgentConfig) -> any AgentRunner) {
         self.options = options
         self.events = events
         self.shutdown = shutdown
         self.registry = registry
+        self.host = host
         self.makeRunner = makeRunner
     }
 
@@ -88,12 +94,18 @@ public final class RunSession: @unchecked Sendable {
         }
         let params = RunParams(targets: targets, filter: filter, cap: options.cap ?? config.execution.defaultPhaseCap,
                                autoAdvance: options.autoAdvance ?? config.execution.autoAdvance,
-                               archivedTargets: Set(targets).intersection(archived))
+                               archivedTargets: Set(targets).intersection(archived),
+                               maxCostUSD: options.maxCostUSD ?? config.execution.maxCostUSD)
+        if params.maxCostUSD != nil, !config.agent.reportsCost {
+            throw OperationError("A budget (--max-cost or execution.max_cost_usd) needs an agent that reports its cost: "
+                + "Claude with [agent] output = \"stream-json\" (the default). The configured agent (\(AgentCommand(config.agent).displayName), "
+                + "output \(config.agent.effectiveOutput.rawValue)) does not; remove the budget or change [agent].")
+        }
         logConfiguration(params: params, config: config, items: items)
 
         events.info("")
         events.info("[pre] Running preflight checks...")
-        let preflightErrors = Preflight(loaded: loaded, root: root).check(items: items, archivedIDs: archived)
+        let preflightErrors = Preflight(loaded: loaded, root: root, host: host).check(items: items, archivedIDs: archived)
         if preflightErrors.isEmpty {
             events.info("[pre] Preflight passed.")
         } else {
@@ -170,11 +182,16 @@ public final class RunSession: @unchecked Sendable {
                 try await outcomes.applyTriage(item.id, result)
                 events.info("[\(item.id)][TRIAGE] Result: \(result.result.debugName) -- \(result.summary)")
                 triaged += 1
-            case .failed(let error):
+            case .failed(let error), .failedWithoutResult(let error, _):
                 events.error("[\(item.id)][TRIAGE] Failed: \(error)")
+            case .agentFailed(let failure):
+                // docs/decisions.md D14: the item stays New for the next triage.
+                events.error("[\(item.id)][TRIAGE] The agent could not work: \(failure.lastWords)")
+                events.error("hint: \(failure.fix)")
             case .cancelled:
                 events.info("[\(item.id)][TRIAGE] Cancelled: shutdown requested")
-            case .blocked, .subphaseComplete:
+            case .blocked, .subphaseComplete, .budgetExhausted:
+                // Standalone triage has no budget: the agent cannot have stopped for one.
                 break
             }
         }

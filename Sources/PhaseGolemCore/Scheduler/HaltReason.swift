@@ -8,6 +8,10 @@ public enum HaltReason: String, Sendable, Equatable, CaseIterable {
     case targetBlocked = "TargetBlocked"
     case filterExhausted = "FilterExhausted"
     case noMatchingItems = "NoMatchingItems"
+    /// The run's spend reached its budget (`--max-cost`, `execution.max_cost_usd`).
+    case budgetExhausted = "BudgetExhausted"
+    /// Ours (docs/decisions.md D14): the agent itself could not work; nothing was blocked for it.
+    case agentUnavailable = "AgentUnavailable"
 
     /// A sentence for operators (TUI summary, JSON summary).
     public var explanation: String {
@@ -20,6 +24,8 @@ public enum HaltReason: String, Sendable, Equatable, CaseIterable {
         case .targetBlocked: "A target was blocked and auto-advance was off."
         case .filterExhausted: "Every item matching the filter is done or blocked."
         case .noMatchingItems: "No item matches the filter."
+        case .budgetExhausted: "The run's spend reached its budget; the current target resumes on the next run."
+        case .agentUnavailable: "The agent could not work (not the items' fault); the items were left as they were."
         }
     }
 }

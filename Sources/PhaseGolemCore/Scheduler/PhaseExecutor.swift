@@ -3,8 +3,17 @@ public enum ExecutionOutcome: Sendable, Equatable {
     case success(PhaseResult)
     case subphaseComplete(PhaseResult)
     case failed(String)
+    /// Failed on its last attempt, which exited non-zero without a result file (the original's
+    /// `failed`; docs/decisions.md D14 counts these for the streak rule). `lastWords` is the
+    /// agent's last non-empty output line.
+    case failedWithoutResult(String, lastWords: String?)
     case blocked(String)
+    /// The agent could not work at all (docs/decisions.md D14): not the item's outcome.
+    case agentFailed(AgentFailure)
     case cancelled
+    /// The agent stopped itself at the run's spending limit: the item is not to blame (not
+    /// blocked, no retry used); the run halts with `BudgetExhausted`.
+    case budgetExhausted
 }
 
 /// What the executor and triage tasks share: the run's collaborators, all Sendable.
@@ -43,18 +52,33 @@ public struct RunContext: Sendable {
         FileIO.join(logDirectory, "\(itemID)_\(phase)_\(attempt).log")
     }
 
-    /// Runs the agent, streaming its output as events.
-    func runAgent(_ request: AgentRequest) async -> Result<PhaseResult, AgentError> {
+    /// Runs the agent, streaming its output as events; returns its result and the facts it
+    /// reported (nil from a runner that sent none). A failure carries the last lines the agent
+    /// printed and its facts, for telling agent failures apart and quoting it (docs/decisions.md D14).
+    func runAgent(_ request: AgentRequest) async -> (Result<PhaseResult, AgentError>, AgentRunFacts?) {
         let events = self.events
         let itemID = request.itemID
         let phase = request.phase
-        return await runner.run(request) { event in
+        let tail = OutputTail()
+        let result = await runner.run(request) { event in
             switch event {
-            case .output(let lines): events.publish(.agentOutput(itemID: itemID, phase: phase, lines: lines))
+            case .output(let lines):
+                tail.append(lines)
+                events.publish(.agentOutput(itemID: itemID, phase: phase, lines: lines))
             case .warning(let message): events.warn(message)
             case .debug(let message): events.debug(message)
+            case .activity(let activities): events.publish(.agentActivity(itemID: itemID, phase: phase, activities: activities))
+            case .facts(let facts): tail.record(facts)
             }
         }
+        let facts = tail.facts
+        let annotated = result.mapError { error in
+            var error = error
+            if error.outputTail.isEmpty { error.outputTail = tail.lines }
+            if error.facts == nil { error.facts = facts }
+            return error
+        }
+        return (annotated, facts)
     }
 }
 
@@ -70,13 +94,20 @@ public struct PhaseExecutor: Sendable {
     /// Runs the phase; returns how it ended and the commit it started from, which the caller
     /// stores as `x-pg-last-phase-commit` in the same write as the outcome (one store write per
     /// phase instead of two; the original wrote it at the start).
-    public func execute(item: StoreItem, phase: PhaseConfig, previousSummary: String?) async -> (ExecutionOutcome, String?) {
+    ///
+    /// The facts are those of every attempt taken together (`AgentRunFacts.adding`), nil when
+    /// no agent ran.
+    public func execute(item: StoreItem, phase: PhaseConfig, previousSummary: String?,
+                        maxBudgetUSD: Double? = nil) async -> (ExecutionOutcome, String?, AgentRunFacts?) {
         var startSHA: String?
-        let outcome = await run(item: item, phase: phase, previousSummary: previousSummary, startSHA: &startSHA)
-        return (outcome, startSHA)
+        var facts: AgentRunFacts?
+        let outcome = await run(item: item, phase: phase, previousSummary: previousSummary, maxBudgetUSD: maxBudgetUSD,
+                                startSHA: &startSHA, facts: &facts)
+        return (outcome, startSHA, facts)
     }
 
-    private func run(item: StoreItem, phase: PhaseConfig, previousSummary: String?, startSHA: inout String?) async -> ExecutionOutcome {
+    private func run(item: StoreItem, phase: PhaseConfig, previousSummary: String?, maxBudgetUSD: Double?,
+                     startSHA: inout String?, facts: inout AgentRunFacts?) async -> ExecutionOutcome {
         if let unsafe = Self.unsafeNameReason(item.id) { return .failed(unsafe) }
         let tag = "[\(item.id)][\(phase.name.uppercased())]"
         let events = context.events
@@ -126,8 +157,13 @@ public struct PhaseExecutor: Sendable {
             let request = AgentRequest(
                 itemID: item.id, phase: phase.name, prompt: prompt, resultPath: resultPath, changeFolder: changeFolder,
                 root: context.root, timeoutSeconds: context.config.execution.phaseTimeoutSeconds,
-                logPath: context.logPath(itemID: item.id, phase: phase.name, attempt: attempt), attempt: attempt)
-            switch await context.runAgent(request) {
+                logPath: context.logPath(itemID: item.id, phase: phase.name, attempt: attempt), attempt: attempt,
+                maxBudgetUSD: maxBudgetUSD.map { max(0, $0 - (facts?.costUSD ?? 0)) })
+            let (agentResult, attemptFacts) = await context.runAgent(request)
+            if let attemptFacts { facts = facts.map { $0.adding(attemptFacts) } ?? attemptFacts }
+            // The CLI stopped itself at the run's budget: not the item's failure, no retry.
+            if attemptFacts?.budgetExhausted == true, case .failure = agentResult { return .budgetExhausted }
+            switch agentResult {
             case .success(let result):
                 var mismatches: [String] = []
                 if result.itemID != item.id { mismatches.append("item_id: expected '\(item.id)', got '\(result.itemID)'") }
@@ -148,8 +184,15 @@ public struct PhaseExecutor: Sendable {
                 }
             case .failure(let error):
                 if context.shutdown.isRequested { return .cancelled }
+                if let failure = AgentFailureClassifier.classify(error, cli: context.config.agent.cli) {
+                    return .agentFailed(failure)
+                }
                 if attempt == attempts {
-                    return .failed("Phase \(phase.name) failed after \(attempt) attempts. Last error: \(error)")
+                    let reason = "Phase \(phase.name) failed after \(attempt) attempts. Last error: \(error)"
+                    if case .noResultFile(let status) = error.cause, !status.isSuccess {
+                        return .failedWithoutResult(reason, lastWords: AgentFailureClassifier.lastWords(error.outputTail, facts: error.facts))
+                    }
+                    return .failed(reason)
                 }
                 events.info("\(tag) Agent error (attempt \(attempt)/\(attempts)): \(error)")
                 failureContext = error.description
@@ -168,7 +211,12 @@ public struct PhaseExecutor: Sendable {
 
     /// Runs triage once: no retries, no identity check (docs/compatibility.md#handling-results).
     public func triage(item: StoreItem, backlog: [StoreItem]) async -> ExecutionOutcome {
-        if let unsafe = Self.unsafeNameReason(item.id) { return .failed(unsafe) }
+        await triageReportingFacts(item: item, backlog: backlog).0
+    }
+
+    /// `triage`, with the facts the agent reported.
+    public func triageReportingFacts(item: StoreItem, backlog: [StoreItem]) async -> (ExecutionOutcome, AgentRunFacts?) {
+        if let unsafe = Self.unsafeNameReason(item.id) { return (.failed(unsafe), nil) }
         let resultPath = context.resultPath(itemID: item.id, phase: "triage")
         let prompt = PromptBuilder.triagePrompt(
             item: item, backlog: backlog.filter { $0.id != item.id },
@@ -178,12 +226,15 @@ public struct PhaseExecutor: Sendable {
             itemID: item.id, phase: "triage", prompt: prompt, resultPath: resultPath, changeFolder: "", root: context.root,
             timeoutSeconds: context.config.execution.phaseTimeoutSeconds,
             logPath: context.logPath(itemID: item.id, phase: "triage", attempt: 1), attempt: 1)
-        switch await context.runAgent(request) {
-        case .success(let result): return .success(result)
+        let (result, facts) = await context.runAgent(request)
+        switch result {
+        case .success(let result): return (.success(result), facts)
         case .failure(let error):
             // Ours: a triage cut short by shutdown is cancelled, not blocked (the original blocked it).
-            if context.shutdown.isRequested { return .cancelled }
-            return .failed(error.description)
+            if context.shutdown.isRequested { return (.cancelled, facts) }
+            if facts?.budgetExhausted == true { return (.budgetExhausted, facts) }
+            if let failure = AgentFailureClassifier.classify(error, cli: context.config.agent.cli) { return (.agentFailed(failure), facts) }
+            return (.failed(error.description), facts)
         }
     }
 }
