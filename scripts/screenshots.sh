@@ -26,7 +26,7 @@ trap cleanup EXIT
 work="$scratch/acme-shop"
 mkdir -p "$work" "$scratch/bin" "$scratch/home"
 ln -s "$claude" "$scratch/bin/claude"
-cols=110 rows=32
+cols=130 rows=32
 
 cd "$work"
 git init -q -b main && git config user.email demo@example.com && git config user.name Demo
@@ -37,6 +37,7 @@ cat > phase-golem.toml <<TOML
 prefix = "APP"
 [execution]
 max_retries = 1
+max_cost_usd = 5
 [agent]
 cli = "claude"
 model = "claude-opus-5-5"
@@ -103,6 +104,7 @@ waitfor "Auto-advance: ON"
 capture launch
 tmux send-keys -t "$session" Enter
 waitfor "${ids[2]}.*build 3/4"
+waitfor "Read wf/build.md"
 capture run
 waitfor "Run summary"
 capture summary
