@@ -66,7 +66,7 @@ public struct CLIAgentRunner: AgentRunner {
         onEvent(.debug("[agent] Spawning subprocess..."))
         let process: AgentProcess
         do {
-            process = try AgentProcess.spawn(argv: AgentCommand(config).argv(prompt: request.prompt),
+            process = try AgentProcess.spawn(argv: AgentCommand(config).argv(prompt: request.prompt, root: request.root),
                                              environment: environment(for: request), directory: request.root)
         } catch {
             finish(collector, onEvent: onEvent)

@@ -1,16 +1,23 @@
 /// The `[agent]` table: which program runs phases.
 public struct AgentConfig: Sendable, Equatable {
     public var cli: AgentCLI
-    /// Model override passed to claude/opencode; `nil` means the tool's own default.
+    /// Model override passed to claude/opencode/codex; `nil` means the tool's own default.
     public var model: String?
     /// Program and leading arguments when `cli` is `.command`; empty otherwise.
     public var command: [String]
+    /// Codex only: full access (the default) or Codex's own workspace sandbox.
+    public var sandbox: CodexSandbox
+    /// Codex only: turns its token counts into a cost; `nil` leaves the cost unknown.
+    public var price: TokenPrice?
 
     /// Creates an agent configuration; `model` is normalized as the loader does it.
-    public init(cli: AgentCLI = .claude, model: String? = nil, command: [String] = []) {
+    public init(cli: AgentCLI = .claude, model: String? = nil, command: [String] = [],
+                sandbox: CodexSandbox = .none, price: TokenPrice? = nil) {
         self.cli = cli
         self.model = Self.normalizedModel(model)
         self.command = command
+        self.sandbox = sandbox
+        self.price = price
     }
 
     /// Trims surrounding whitespace and turns an empty result into `nil`.

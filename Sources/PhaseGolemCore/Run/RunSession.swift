@@ -141,6 +141,7 @@ public final class RunSession: @unchecked Sendable {
         let agentDescription = "\(agent.displayName) (model: \(model))"
         events.info("[config] Agent: \(agentDescription)")
         if config.agent.cli == .opencode { events.info("[config] Note: OpenCode CLI support is experimental.") }
+        for line in agent.configLines { events.info(line) }
         if let path = agent.resolvedBinaryPath(root: root) {
             events.info("[config] Binary: \(path)")
         } else {
