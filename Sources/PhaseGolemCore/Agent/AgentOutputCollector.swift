@@ -127,7 +127,7 @@ final class AgentOutputCollector {
     }
 
     private func endLine(_ stream: AgentOutputLine.Stream) {
-        let text: String = withLine(stream) { state in
+        let line: AgentOutputLine = withLine(stream) { state in
             // Reset, keeping the buffer: this runs for every line an agent prints.
             defer {
                 state.pending.removeAll(keepingCapacity: true)
@@ -137,17 +137,19 @@ final class AgentOutputCollector {
             if state.overflowed {
                 log?.append(byte: 0x0A)
                 let head = Self.trimmingIncompleteUTF8(state.pending)
-                return String(decoding: head, as: UTF8.self)
-                    + " … [line truncated: \(state.totalBytes) bytes, in full in the log file]"
+                return AgentOutputLine(stream: stream,
+                                       text: String(decoding: head, as: UTF8.self)
+                                           + AgentOutputLine.truncationMarker(bytes: state.totalBytes),
+                                       truncatedFromBytes: state.totalBytes)
             }
             writeLineStart(stream)
             log?.append(state.pending)
             log?.append(byte: 0x0A)
             var body = state.pending[...]
             if body.last == 0x0D { body = body.dropLast() }
-            return String(decoding: body, as: UTF8.self)
+            return AgentOutputLine(stream: stream, text: String(decoding: body, as: UTF8.self))
         }
-        emit(AgentOutputLine(stream: stream, text: text))
+        emit(line)
     }
 
     private func writeLineStart(_ stream: AgentOutputLine.Stream) {

@@ -15,9 +15,13 @@ public struct AgentRequest: Sendable {
     public var logPath: String
     /// 1-based attempt number.
     public var attempt: Int
+    /// What is left of the run's budget, in USD, when the run has one: the most this attempt
+    /// may spend (Claude's `--max-budget-usd`).
+    public var maxBudgetUSD: Double?
 
     public init(itemID: String, phase: String, prompt: String, resultPath: String, changeFolder: String, root: String,
-                timeoutSeconds: Double, logPath: String, attempt: Int) {
+                timeoutSeconds: Double, logPath: String, attempt: Int, maxBudgetUSD: Double? = nil) {
+        self.maxBudgetUSD = maxBudgetUSD
         self.itemID = itemID
         self.phase = phase
         self.prompt = prompt
@@ -34,11 +38,28 @@ public struct AgentRequest: Sendable {
 public struct AgentOutputLine: Sendable, Equatable {
     public enum Stream: Sendable { case stdout, stderr }
     public var stream: Stream
+    /// The line as text; a cut line ends with `truncationMarker`.
     public var text: String
+    /// Set when the line was too long to keep whole: its full length in bytes (it is whole in
+    /// the log file). `text` is then its start followed by the marker.
+    public var truncatedFromBytes: Int?
 
-    public init(stream: Stream, text: String) {
+    public init(stream: Stream, text: String, truncatedFromBytes: Int? = nil) {
         self.stream = stream
         self.text = text
+        self.truncatedFromBytes = truncatedFromBytes
+    }
+
+    /// What a cut line's text ends with.
+    public static func truncationMarker(bytes: Int) -> String {
+        " … [line truncated: \(bytes) bytes, in full in the log file]"
+    }
+
+    /// The line's text without the truncation marker: the whole line, or the start of a cut one.
+    public var head: Substring {
+        guard let truncatedFromBytes else { return text[...] }
+        let marker = Self.truncationMarker(bytes: truncatedFromBytes)
+        return text.hasSuffix(marker) ? text.dropLast(marker.count) : text[...]
     }
 }
 
@@ -59,6 +80,13 @@ public enum AgentEvent: Sendable, Equatable {
     case warning(String)
     /// A diagnostic the original logged at debug level (`[agent] Spawning subprocess...`).
     case debug(String)
+    /// Readable lines about what the agent does, translated from its structured stdout
+    /// (`AgentStreamTranslator`), in batches like `.output`. A runner that translates sends
+    /// these instead of `.output` for stdout; stderr lines still come as `.output`.
+    case activity([AgentActivity])
+    /// What the run reported about itself; sent exactly once, before `run` returns, whether
+    /// the run succeeded or not (all fields unknown for an agent that reports nothing).
+    case facts(AgentRunFacts)
 }
 
 /// Runs an agent for one attempt of one phase.
