@@ -71,6 +71,61 @@ enum Sample {
         return state
     }
 
+    /// A run driven by Claude in stream-json: costs per row and in the header (with a
+    /// budget), the running row's life (last tool call, turn, silence), activity lines in the log.
+    static func claudeRun() -> ViewState {
+        var state = ViewState(input: input())
+        ViewReducer.tick(&state, now: 1000)
+        _ = ViewReducer.reduce(&state, key: .enter, now: 1000)
+        state.params.maxCostUSD = 5
+        let first = AgentRunFacts(costUSD: 0.84, inputTokens: 20_000, outputTokens: 12_000, cacheReadTokens: 380_000,
+                                  cacheCreationTokens: 0, turns: 14, durationMs: 192_000)
+        let events: [(Double, SchedulerEvent)] = [
+            (1000, .runStarted(state.params)),
+            (1001, .targetStarted(id: "WRK-001", index: 0, total: 5)),
+            (1001, .phaseStarted(itemID: "WRK-001", phase: "build", attempt: 1, maxAttempts: 3, isDestructive: true)),
+            (1193, .phaseFinished(itemID: "WRK-001", phase: "build", outcome: .complete, detail: "ok", facts: first)),
+            (1200, .targetCompleted(id: "WRK-001", index: 0, total: 5)),
+            (1201, .targetStarted(id: "WRK-002", index: 1, total: 5)),
+            (1201, .phaseStarted(itemID: "WRK-002", phase: "review", attempt: 1, maxAttempts: 3, isDestructive: false)),
+            (1240, .agentActivity(itemID: "WRK-002", phase: "review", activities: [
+                AgentActivity(.start, "Claude Code 2.1.327 · claude-opus-5-5 · session 081e1187"),
+                AgentActivity(.text, "I will read the writer first.", turn: 1),
+                AgentActivity(.tool, "Read Sources/Store/StoreWriter.swift", turn: 1),
+                AgentActivity(.tool, "Bash: swift test --filter StoreWriterTests", turn: 2),
+                AgentActivity(.toolFailed, "Bash failed: error: data race detected …", turn: 2),
+                AgentActivity(.retry, "API retry 3/10 in 4 s: 529 overloaded", turn: 3),
+                AgentActivity(.tool, "Grep \"flush(\" in Sources", turn: 3),
+            ])),
+            (1250, .agentActivity(itemID: "WRK-002", phase: "review", activities: [
+                AgentActivity(.tool, "Edit Sources/Store/StoreWriter.swift", turn: 4),
+            ])),
+            (1250, .capUsage(used: 2, cap: 100)),
+        ]
+        for (time, event) in events {
+            ViewReducer.tick(&state, now: time)
+            ViewReducer.reduce(&state, event: event)
+        }
+        ViewReducer.tick(&state, now: 1275)
+        return state
+    }
+
+    /// `claudeRun` to its halt at the budget, WRK-002's phase having reported its cost too.
+    static func claudeSummary() -> ViewState {
+        var state = claudeRun()
+        let second = AgentRunFacts(costUSD: 4.31, inputTokens: 40_000, outputTokens: 30_000, cacheReadTokens: 1_200_000,
+                                   cacheCreationTokens: 10_000, turns: 31, durationMs: 900_000)
+        ViewReducer.tick(&state, now: 1300)
+        ViewReducer.reduce(&state, event: .phaseFinished(itemID: "WRK-002", phase: "review", outcome: .complete, detail: "ok",
+                                                         facts: second))
+        let summary = RunSummary(phasesExecuted: 2, itemsCompleted: ["WRK-001"], haltReason: .budgetExhausted,
+                                 targetFacts: ["WRK-001": state.run.rows[0].facts ?? AgentRunFacts(), "WRK-002": second],
+                                 maxCostUSD: 5)
+        ViewReducer.tick(&state, now: 1310)
+        ViewReducer.reduce(&state, event: .halted(summary))
+        return state
+    }
+
     static func summaryState(blocked: Bool) -> ViewState {
         var state = midRun()
         let summary: RunSummary

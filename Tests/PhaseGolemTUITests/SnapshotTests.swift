@@ -18,8 +18,11 @@ import Testing
         var detail = Sample.midRun()
         _ = ViewReducer.reduce(&detail, key: .left, now: 1385)
         _ = ViewReducer.reduce(&detail, key: .character("r"), now: 1385)
+        var budgeted = ViewState(input: Sample.input())
+        budgeted.params.maxCostUSD = 12.5
         return [
             ("launch-targets", ViewState(input: Sample.input())),
+            ("launch-budget", budgeted),
             ("launch-preflight-errors", blockedLaunch),
             ("launch-picking", picking),
             ("run-midrun", Sample.midRun()),
@@ -28,6 +31,8 @@ import Testing
             ("run-ascii-nocolor", Sample.midRun(colors: false, unicode: false)),
             ("summary-completed", Sample.summaryState(blocked: false)),
             ("summary-blocked", Sample.summaryState(blocked: true)),
+            ("run-claude-costs", Sample.claudeRun()),
+            ("summary-report", Sample.claudeSummary()),
         ]
     }
 

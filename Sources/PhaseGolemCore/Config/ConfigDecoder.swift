@@ -70,6 +70,20 @@ struct ConfigDecoder {
         if let value = uint32("circuit_breaker_threshold", in: table, path: "execution") {
             execution.circuitBreakerThreshold = value
         }
+        if let value = table["max_cost_usd"] {
+            let amount: Double? = switch value {
+            case .integer(let number): Double(number)
+            case .float(let number): number
+            default: nil
+            }
+            if let amount, let problem = ExecutionConfig.budgetProblem(amount, name: "execution.max_cost_usd") {
+                problems.append(problem)
+            } else if let amount {
+                execution.maxCostUSD = amount
+            } else {
+                problems.append(Self.mismatch("execution.max_cost_usd", expected: "a positive number of US dollars, such as 5 or 12.5", got: value))
+            }
+        }
         return execution
     }
 

@@ -17,6 +17,8 @@ public struct ExecutionConfig: Sendable, Equatable {
     public var autoAdvance: Bool
     /// Failed tasks in a row (no item finishing or blocking in between) that halt the run.
     public var circuitBreakerThreshold: Int
+    /// The run's budget in USD (`max_cost_usd`, overridden by `run --max-cost`); nil for none.
+    public var maxCostUSD: Double?
 
     public init(
         phaseTimeoutMinutes: Double = 30,
@@ -34,6 +36,17 @@ public struct ExecutionConfig: Sendable, Equatable {
         self.maxConcurrent = maxConcurrent
         self.autoAdvance = autoAdvance
         self.circuitBreakerThreshold = circuitBreakerThreshold
+    }
+
+    /// Why `amount` is not a usable budget, naming where it came from; nil when it is.
+    public static func budgetProblem(_ amount: Double, name: String) -> String? {
+        guard amount.isFinite, amount > 0 else {
+            return "\(name): must be a positive number of US dollars, such as 5 or 12.5, got \(NumberText.decimal(amount)) (remove it for no budget)"
+        }
+        guard amount >= 0.01 else {
+            return "\(name): must be at least 0.01 US dollars (a cent), got \(NumberText.decimal(amount))"
+        }
+        return nil
     }
 
     /// The phase timeout in seconds.

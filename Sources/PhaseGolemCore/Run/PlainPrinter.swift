@@ -24,6 +24,12 @@ public struct PlainPrinter: Sendable {
         await writer.finish()
     }
 
+    /// `[cost] [WRK-001][BUILD] $0.84 · 412k tokens, 380k cached · 14 turns · 3m12s`; nil
+    /// when the agent reported neither cost nor tokens.
+    public static func costLine(itemID: String, phase: String, facts: AgentRunFacts) -> String? {
+        RunSummary.costFigures(facts).map { "[cost] [\(itemID)][\(phase.uppercased())] " + $0 }
+    }
+
     /// The bytes an event prints, if any.
     public func render(_ event: SchedulerEvent) -> [UInt8]? {
         switch event {
@@ -39,6 +45,20 @@ public struct PlainPrinter: Sendable {
             for line in lines {
                 // The raw bytes are in the attempt's log file; a terminal only gets harmless text.
                 bytes.append(contentsOf: TerminalText.plain(line.text).utf8)
+                bytes.append(0x0A)
+            }
+            return bytes
+        case .phaseFinished(let itemID, let phase, _, _, let facts?):
+            // A line of its own after the phase's result line (docs/decisions.md D13).
+            guard level.shows(.info), let line = Self.costLine(itemID: itemID, phase: phase, facts: facts) else { return nil }
+            return Array((TerminalText.plainLines(line) + "\n").utf8)
+        case .agentActivity(_, _, let activities):
+            // Translated stream-json: one readable line per activity, instead of the JSON
+            // (which is in the attempt's log file, byte for byte).
+            guard echoAgentOutput, !activities.isEmpty else { return nil }
+            var bytes: [UInt8] = []
+            for activity in activities {
+                bytes.append(contentsOf: TerminalText.plain(activity.text).utf8)
                 bytes.append(0x0A)
             }
             return bytes

@@ -12,9 +12,12 @@ public struct RunOptions: Sendable {
     public var cap: Int?
     /// nil: `execution.auto_advance` from the config.
     public var autoAdvance: Bool?
+    /// `--max-cost`; nil: `execution.max_cost_usd` (none by default).
+    public var maxCostUSD: Double?
 
     public init(root: String = ".", configPath: String? = nil, targets: [String] = [], only: [String] = [], cap: Int? = nil,
-                autoAdvance: Bool? = nil) {
+                autoAdvance: Bool? = nil, maxCostUSD: Double? = nil) {
+        self.maxCostUSD = maxCostUSD
         self.root = root
         self.configPath = configPath
         self.targets = targets
@@ -88,7 +91,13 @@ public final class RunSession: @unchecked Sendable {
         }
         let params = RunParams(targets: targets, filter: filter, cap: options.cap ?? config.execution.defaultPhaseCap,
                                autoAdvance: options.autoAdvance ?? config.execution.autoAdvance,
-                               archivedTargets: Set(targets).intersection(archived))
+                               archivedTargets: Set(targets).intersection(archived),
+                               maxCostUSD: options.maxCostUSD ?? config.execution.maxCostUSD)
+        if params.maxCostUSD != nil, !config.agent.reportsCost {
+            throw OperationError("A budget (--max-cost or execution.max_cost_usd) needs an agent that reports its cost: "
+                + "Claude with [agent] output = \"stream-json\" (the default). The configured agent (\(AgentCommand(config.agent).displayName), "
+                + "output \(config.agent.effectiveOutput.rawValue)) does not; remove the budget or change [agent].")
+        }
         logConfiguration(params: params, config: config, items: items)
 
         events.info("")
@@ -175,7 +184,8 @@ public final class RunSession: @unchecked Sendable {
                 events.error("[\(item.id)][TRIAGE] Failed: \(error)")
             case .cancelled:
                 events.info("[\(item.id)][TRIAGE] Cancelled: shutdown requested")
-            case .blocked, .subphaseComplete:
+            case .blocked, .subphaseComplete, .budgetExhausted:
+                // Standalone triage has no budget: the agent cannot have stopped for one.
                 break
             }
         }

@@ -8,6 +8,8 @@ public enum HaltReason: String, Sendable, Equatable, CaseIterable {
     case targetBlocked = "TargetBlocked"
     case filterExhausted = "FilterExhausted"
     case noMatchingItems = "NoMatchingItems"
+    /// The run's spend reached its budget (`--max-cost`, `execution.max_cost_usd`).
+    case budgetExhausted = "BudgetExhausted"
 
     /// A sentence for operators (TUI summary, JSON summary).
     public var explanation: String {
@@ -20,6 +22,7 @@ public enum HaltReason: String, Sendable, Equatable, CaseIterable {
         case .targetBlocked: "A target was blocked and auto-advance was off."
         case .filterExhausted: "Every item matching the filter is done or blocked."
         case .noMatchingItems: "No item matches the filter."
+        case .budgetExhausted: "The run's spend reached its budget; the current target resumes on the next run."
         }
     }
 }

@@ -29,6 +29,25 @@ final class OutcomeHandler {
         var outcome: ExecutionOutcome
         /// HEAD when the phase started, stored with the outcome as `x-pg-last-phase-commit`.
         var startSHA: String? = nil
+        /// What the agent reported over the phase's attempts.
+        var facts: AgentRunFacts? = nil
+    }
+
+    /// Each item's agent facts over the run so far, every phase taken together.
+    private(set) var factsByItem: [String: AgentRunFacts] = [:]
+    /// The sum of every cost known so far: the lower bound a budget is checked against
+    /// (a phase whose cost is unknown adds nothing here, and makes the displayed total unknown).
+    private(set) var knownSpendUSD = 0.0
+    /// A phase was stopped by the agent at the run's spending limit.
+    private(set) var budgetExhausted = false
+    /// The facts of the completion being handled, for its `phaseFinished` event.
+    private var currentFacts: AgentRunFacts?
+
+    private func record(_ id: String, _ facts: AgentRunFacts?) {
+        currentFacts = facts
+        guard let facts else { return }
+        factsByItem[id] = factsByItem[id].map { $0.adding(facts) } ?? facts
+        knownSpendUSD += facts.costUSD ?? 0
     }
 
     init(context: RunContext, targets: [String] = []) {
@@ -59,6 +78,8 @@ final class OutcomeHandler {
     func handle(_ completion: Completion, othersRunning: Bool) async throws {
         let id = completion.itemID
         let anchor: [ItemUpdate] = completion.startSHA.map { [.setLastPhaseCommit($0)] } ?? []
+        record(id, completion.facts)
+        defer { currentFacts = nil }
         switch completion.outcome {
         case .success(let result) where completion.isTriage && result.phase == "triage":
             events.info("[\(id)][TRIAGE] Result: \(result.result.logName) — \(result.summary)")
@@ -69,20 +90,27 @@ final class OutcomeHandler {
             try await subphaseCompleted(id, result, startSHA: completion.startSHA)
         case .failed(let reason):
             events.info("[\(id)] Phase failed: \(reason)")
-            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .failed, detail: reason, facts: nil))
+            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .failed, detail: reason, facts: currentFacts))
             try await block(id, reason: reason, outcome: .failed, anchor: anchor)
             setBreaker(consecutiveExhaustions + 1)
         case .blocked(let reason):
             events.info("[\(id)] Phase blocked: \(reason)")
-            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .blocked, detail: reason, facts: nil))
+            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .blocked, detail: reason, facts: currentFacts))
             try await block(id, reason: reason, outcome: .blocked, anchor: anchor)
             setBreaker(0)
         case .cancelled:
             events.info("[\(id)] Phase cancelled")
-            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .cancelled, detail: "Shutdown requested", facts: nil))
+            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .cancelled, detail: "Shutdown requested", facts: currentFacts))
             let item = try? await coordinator.snapshot().first { $0.id == id }
             await coordinator.writeWorklog(itemID: id, title: item?.title ?? id, phase: item?.phase ?? "unknown",
                                            outcome: .cancelled, summary: "Shutdown requested")
+        case .budgetExhausted:
+            // Not the item's doing: not blocked, no worklog entry, the breaker untouched; the
+            // phase runs again on the next run. The run halts before its next phase.
+            budgetExhausted = true
+            events.info("[\(id)] Phase stopped: the run's spending limit was reached")
+            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .cancelled,
+                                          detail: "Budget exhausted", facts: currentFacts))
         }
     }
 
@@ -127,7 +155,7 @@ final class OutcomeHandler {
     private func phaseCompleted(_ id: String, _ result: PhaseResult, startSHA: String?, othersRunning: Bool) async throws {
         let tag = "[\(id)][\(result.phase.uppercased())]"
         events.info("\(tag) Result: PHASE_COMPLETE — \(result.summary)")
-        events.publish(.phaseFinished(itemID: id, phase: result.phase, outcome: .complete, detail: result.summary, facts: nil))
+        events.publish(.phaseFinished(itemID: id, phase: result.phase, outcome: .complete, detail: result.summary, facts: currentFacts))
         let pipelines = context.config.pipelines
         let guardrails = context.config.guardrails
         let prefix = context.config.project.prefix
@@ -186,7 +214,7 @@ final class OutcomeHandler {
     /// More work remains in this phase (docs/compatibility.md#handling-results): commit now, run the same phase again.
     private func subphaseCompleted(_ id: String, _ result: PhaseResult, startSHA: String?) async throws {
         events.info("[\(id)][\(result.phase.uppercased())] Result: SUBPHASE_COMPLETE — \(result.summary)")
-        events.publish(.phaseFinished(itemID: id, phase: result.phase, outcome: .subphaseComplete, detail: result.summary, facts: nil))
+        events.publish(.phaseFinished(itemID: id, phase: result.phase, outcome: .subphaseComplete, detail: result.summary, facts: currentFacts))
         let prefix = context.config.project.prefix
         let (title, created) = try await coordinator.transaction { transaction -> (String, Int) in
             guard let index = transaction.index(of: id) else { throw StoreError.itemNotFound(id) }
@@ -214,7 +242,7 @@ final class OutcomeHandler {
         case .blocked: (outcome, worklogOutcome) = (.blocked, .blocked)
         case .subphaseComplete: (outcome, worklogOutcome) = (.subphaseComplete, .subphaseComplete)
         }
-        events.publish(.phaseFinished(itemID: id, phase: "triage", outcome: outcome, detail: result.summary, facts: nil))
+        events.publish(.phaseFinished(itemID: id, phase: "triage", outcome: outcome, detail: result.summary, facts: currentFacts))
         let title = try await coordinator.snapshot().first { $0.id == id }?.title ?? id
         await coordinator.writeWorklog(itemID: id, title: title, phase: "triage", outcome: worklogOutcome, summary: result.summary)
         await ingestFollowUps(result)

@@ -5,6 +5,9 @@ public enum ExecutionOutcome: Sendable, Equatable {
     case failed(String)
     case blocked(String)
     case cancelled
+    /// The agent stopped itself at the run's spending limit: the item is not to blame (not
+    /// blocked, no retry used); the run halts with `BudgetExhausted`.
+    case budgetExhausted
 }
 
 /// What the executor and triage tasks share: the run's collaborators, all Sendable.
@@ -43,20 +46,23 @@ public struct RunContext: Sendable {
         FileIO.join(logDirectory, "\(itemID)_\(phase)_\(attempt).log")
     }
 
-    /// Runs the agent, streaming its output as events.
-    func runAgent(_ request: AgentRequest) async -> Result<PhaseResult, AgentError> {
+    /// Runs the agent, streaming its output as events; returns its result and the facts it
+    /// reported (nil from a runner that sent none).
+    func runAgent(_ request: AgentRequest) async -> (Result<PhaseResult, AgentError>, AgentRunFacts?) {
         let events = self.events
         let itemID = request.itemID
         let phase = request.phase
-        return await runner.run(request) { event in
+        let reported = Locked<AgentRunFacts?>(nil)
+        let result = await runner.run(request) { event in
             switch event {
             case .output(let lines): events.publish(.agentOutput(itemID: itemID, phase: phase, lines: lines))
             case .warning(let message): events.warn(message)
             case .debug(let message): events.debug(message)
             case .activity(let activities): events.publish(.agentActivity(itemID: itemID, phase: phase, activities: activities))
-            case .facts: break
+            case .facts(let facts): reported.withLock { $0 = facts }
             }
         }
+        return (result, reported.value)
     }
 }
 
@@ -72,13 +78,20 @@ public struct PhaseExecutor: Sendable {
     /// Runs the phase; returns how it ended and the commit it started from, which the caller
     /// stores as `x-pg-last-phase-commit` in the same write as the outcome (one store write per
     /// phase instead of two; the original wrote it at the start).
-    public func execute(item: StoreItem, phase: PhaseConfig, previousSummary: String?) async -> (ExecutionOutcome, String?) {
+    ///
+    /// The facts are those of every attempt taken together (`AgentRunFacts.adding`), nil when
+    /// no agent ran.
+    public func execute(item: StoreItem, phase: PhaseConfig, previousSummary: String?,
+                        maxBudgetUSD: Double? = nil) async -> (ExecutionOutcome, String?, AgentRunFacts?) {
         var startSHA: String?
-        let outcome = await run(item: item, phase: phase, previousSummary: previousSummary, startSHA: &startSHA)
-        return (outcome, startSHA)
+        var facts: AgentRunFacts?
+        let outcome = await run(item: item, phase: phase, previousSummary: previousSummary, maxBudgetUSD: maxBudgetUSD,
+                                startSHA: &startSHA, facts: &facts)
+        return (outcome, startSHA, facts)
     }
 
-    private func run(item: StoreItem, phase: PhaseConfig, previousSummary: String?, startSHA: inout String?) async -> ExecutionOutcome {
+    private func run(item: StoreItem, phase: PhaseConfig, previousSummary: String?, maxBudgetUSD: Double?,
+                     startSHA: inout String?, facts: inout AgentRunFacts?) async -> ExecutionOutcome {
         if let unsafe = Self.unsafeNameReason(item.id) { return .failed(unsafe) }
         let tag = "[\(item.id)][\(phase.name.uppercased())]"
         let events = context.events
@@ -128,8 +141,13 @@ public struct PhaseExecutor: Sendable {
             let request = AgentRequest(
                 itemID: item.id, phase: phase.name, prompt: prompt, resultPath: resultPath, changeFolder: changeFolder,
                 root: context.root, timeoutSeconds: context.config.execution.phaseTimeoutSeconds,
-                logPath: context.logPath(itemID: item.id, phase: phase.name, attempt: attempt), attempt: attempt)
-            switch await context.runAgent(request) {
+                logPath: context.logPath(itemID: item.id, phase: phase.name, attempt: attempt), attempt: attempt,
+                maxBudgetUSD: maxBudgetUSD.map { max(0, $0 - (facts?.costUSD ?? 0)) })
+            let (agentResult, attemptFacts) = await context.runAgent(request)
+            if let attemptFacts { facts = facts.map { $0.adding(attemptFacts) } ?? attemptFacts }
+            // The CLI stopped itself at the run's budget: not the item's failure, no retry.
+            if attemptFacts?.budgetExhausted == true, case .failure = agentResult { return .budgetExhausted }
+            switch agentResult {
             case .success(let result):
                 var mismatches: [String] = []
                 if result.itemID != item.id { mismatches.append("item_id: expected '\(item.id)', got '\(result.itemID)'") }
@@ -170,7 +188,12 @@ public struct PhaseExecutor: Sendable {
 
     /// Runs triage once: no retries, no identity check (docs/compatibility.md#handling-results).
     public func triage(item: StoreItem, backlog: [StoreItem]) async -> ExecutionOutcome {
-        if let unsafe = Self.unsafeNameReason(item.id) { return .failed(unsafe) }
+        await triageReportingFacts(item: item, backlog: backlog).0
+    }
+
+    /// `triage`, with the facts the agent reported.
+    public func triageReportingFacts(item: StoreItem, backlog: [StoreItem]) async -> (ExecutionOutcome, AgentRunFacts?) {
+        if let unsafe = Self.unsafeNameReason(item.id) { return (.failed(unsafe), nil) }
         let resultPath = context.resultPath(itemID: item.id, phase: "triage")
         let prompt = PromptBuilder.triagePrompt(
             item: item, backlog: backlog.filter { $0.id != item.id },
@@ -180,12 +203,14 @@ public struct PhaseExecutor: Sendable {
             itemID: item.id, phase: "triage", prompt: prompt, resultPath: resultPath, changeFolder: "", root: context.root,
             timeoutSeconds: context.config.execution.phaseTimeoutSeconds,
             logPath: context.logPath(itemID: item.id, phase: "triage", attempt: 1), attempt: 1)
-        switch await context.runAgent(request) {
-        case .success(let result): return .success(result)
+        let (result, facts) = await context.runAgent(request)
+        switch result {
+        case .success(let result): return (.success(result), facts)
         case .failure(let error):
             // Ours: a triage cut short by shutdown is cancelled, not blocked (the original blocked it).
-            if context.shutdown.isRequested { return .cancelled }
-            return .failed(error.description)
+            if context.shutdown.isRequested { return (.cancelled, facts) }
+            if facts?.budgetExhausted == true { return (.budgetExhausted, facts) }
+            return (.failed(error.description), facts)
         }
     }
 }

@@ -11,9 +11,12 @@ public struct RunParams: Sendable, Equatable {
     /// Targets found only in the archive when the run started: done already, so skipped as
     /// done (docs/decisions.md D12) rather than reported missing.
     public var archivedTargets: Set<String>
+    /// The run's budget in USD (`--max-cost`, `execution.max_cost_usd`); nil for none.
+    public var maxCostUSD: Double?
 
     public init(targets: [String] = [], filter: ItemFilter? = nil, cap: Int = 100, autoAdvance: Bool = false,
-                archivedTargets: Set<String> = []) {
+                archivedTargets: Set<String> = [], maxCostUSD: Double? = nil) {
+        self.maxCostUSD = maxCostUSD
         self.targets = targets
         self.filter = filter
         self.cap = cap

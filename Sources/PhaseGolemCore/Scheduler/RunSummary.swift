@@ -14,6 +14,16 @@ public struct RunSummary: Sendable, Equatable {
     public var haltReason: HaltReason
     /// The filter's display form, for the FilterExhausted/NoMatchingItems lines.
     public var filterDisplay: String?
+    /// What the agents reported per item over the run (items no agent ran for are absent).
+    public var targetFacts: [String: AgentRunFacts]
+    /// The run's budget, when it had one.
+    public var maxCostUSD: Double?
+
+    /// Every item's facts taken together (`AgentRunFacts.adding`, in item order), nil when
+    /// no agent ran.
+    public var totalFacts: AgentRunFacts? {
+        AgentRunFacts.total(targetFacts.keys.sorted { $0.utf8Precedes($1) }.compactMap { targetFacts[$0] })
+    }
 
     public struct SkippedTarget: Sendable, Equatable {
         public var id: String
@@ -27,7 +37,10 @@ public struct RunSummary: Sendable, Equatable {
 
     public init(phasesExecuted: Int = 0, itemsCompleted: [String] = [], itemsBlocked: [String] = [],
                 blockReasons: [String: String] = [:], skippedTargets: [SkippedTarget] = [], followUpsCreated: Int = 0,
-                itemsMerged: Int = 0, haltReason: HaltReason, filterDisplay: String? = nil) {
+                itemsMerged: Int = 0, haltReason: HaltReason, filterDisplay: String? = nil,
+                targetFacts: [String: AgentRunFacts] = [:], maxCostUSD: Double? = nil) {
+        self.targetFacts = targetFacts
+        self.maxCostUSD = maxCostUSD
         self.phasesExecuted = phasesExecuted
         self.itemsCompleted = itemsCompleted
         self.itemsBlocked = Array(Set(itemsBlocked)).sorted { $0.utf8Precedes($1) }
@@ -60,6 +73,27 @@ public struct RunSummary: Sendable, Equatable {
         return lines
     }
 
+    /// `[cost] Run total: $1.23 · 412k tokens, 380k cached · 14 turns · 3m12s` (with
+    /// ` (budget $5.00)` when the run had one); nil when no agent reported cost or tokens.
+    /// A line of its own after the summary block: the original's lines are unchanged.
+    public var costLine: String? {
+        guard let total = totalFacts, let figures = Self.costFigures(total) else { return nil }
+        var line = "[cost] Run total: " + figures
+        if let maxCostUSD { line += " (budget " + ActivitySummary.cost(maxCostUSD) + ")" }
+        return line
+    }
+
+    /// `$0.84 · 412k tokens, 380k cached · 14 turns · 3m12s`, or `cost unknown · …` when the
+    /// tokens are known but not the cost; nil when neither is known.
+    public static func costFigures(_ facts: AgentRunFacts) -> String? {
+        guard facts.costUSD != nil || facts.totalTokens != nil else { return nil }
+        var parts = [facts.costUSD.map(ActivitySummary.cost) ?? "cost unknown"]
+        if let tokens = ActivitySummary.tokens(facts) { parts.append(tokens) }
+        if let turns = facts.turns { parts.append(turns == 1 ? "1 turn" : "\(turns) turns") }
+        if let duration = facts.durationMs { parts.append(ActivitySummary.duration(milliseconds: duration)) }
+        return parts.joined(separator: " · ")
+    }
+
     /// The exit status a finished run maps to (docs/decisions.md#exit-codes).
     public var exitCode: Int32 { allBlocked ? 1 : 0 }
 
@@ -80,7 +114,26 @@ public struct RunSummary: Sendable, Equatable {
             JSONMember("items_merged", .integer(Int64(itemsMerged))),
             JSONMember("halt_reason", .string(haltReason.rawValue)),
             JSONMember("exit_code", .integer(Int64(exitCode))),
+            JSONMember("targets_cost", .object(targetFacts.keys.sorted { $0.utf8Precedes($1) }.compactMap { id in
+                targetFacts[id].map { JSONMember(id, Self.factsJSON($0)) }
+            })),
+            JSONMember("total_cost", totalFacts.map(Self.factsJSON) ?? .null),
+            JSONMember("max_cost_usd", maxCostUSD.map { JSONValue.number(NumberText.decimal($0)) } ?? .null),
         ])
         return JSONWriter.canonicalString(value) + "\n"
+    }
+
+    /// Cost, tokens, turns and duration as JSON; unknown figures are `null`, never 0.
+    static func factsJSON(_ facts: AgentRunFacts) -> JSONValue {
+        func int(_ value: Int?) -> JSONValue { value.map { .integer(Int64($0)) } ?? .null }
+        return .object([
+            JSONMember("cost_usd", facts.costUSD.map { .number(String($0)) } ?? .null),
+            JSONMember("input_tokens", int(facts.inputTokens)),
+            JSONMember("output_tokens", int(facts.outputTokens)),
+            JSONMember("cache_read_tokens", int(facts.cacheReadTokens)),
+            JSONMember("cache_creation_tokens", int(facts.cacheCreationTokens)),
+            JSONMember("turns", int(facts.turns)),
+            JSONMember("duration_ms", int(facts.durationMs)),
+        ])
     }
 }

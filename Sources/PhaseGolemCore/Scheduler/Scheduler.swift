@@ -89,6 +89,12 @@ public final class Scheduler {
                 return try await halt(.allDoneOrBlocked, &group)
             }
 
+            // Ours: a run whose spend reached its budget starts nothing more (docs/decisions.md D13).
+            if budgetReached {
+                events.info("[budget] Spend \(ActivitySummary.cost(outcomes.knownSpendUSD)) reached the budget of \(ActivitySummary.cost(params.maxCostUSD ?? 0)); halting")
+                return try await halt(.budgetExhausted, &group)
+            }
+
             // 8–9. Process actions in order.
             try await start(actions, snapshot: snapshot, group: &group)
 
@@ -134,17 +140,18 @@ public final class Scheduler {
             case .promote(let id):
                 try await promote(id, snapshot: snapshot)
             case .triage(let id):
-                guard phasesExecuted < params.cap else { return }
+                guard phasesExecuted < params.cap, !budgetReached else { return }
                 guard let item = snapshot.first(where: { $0.id == id }) else { continue }
                 countPhase()
                 events.info("[\(id)][TRIAGE] Starting triage")
                 running[id] = RunningTask(itemID: id, phase: "triage", pool: .pre, isDestructive: false)
                 let executor = PhaseExecutor(context: context)
                 group.addTask {
-                    Completion(itemID: id, phase: "triage", isTriage: true, outcome: await executor.triage(item: item, backlog: snapshot))
+                    let (outcome, facts) = await executor.triageReportingFacts(item: item, backlog: snapshot)
+                    return Completion(itemID: id, phase: "triage", isTriage: true, outcome: outcome, facts: facts)
                 }
             case .runPhase(let id, let phaseName, let pool, let isDestructive):
-                guard phasesExecuted < params.cap else { return }
+                guard phasesExecuted < params.cap, !budgetReached else { return }
                 countPhase()
                 events.info("[\(id)][\(phaseName.uppercased())] Starting phase (\(isDestructive ? "destructive" : "non-destructive"))")
                 events.debug("Progress: \(phasesExecuted)/\(params.cap) phases used")
@@ -153,6 +160,7 @@ public final class Scheduler {
                 let item = snapshot.first { $0.id == id }
                 let pipelines = context.config.pipelines
                 let previous = outcomes.previousSummary(of: id)
+                let budgetLeft = params.maxCostUSD.map { $0 - outcomes.knownSpendUSD }
                 group.addTask {
                     guard let item else {
                         return Completion(itemID: id, phase: phaseName, isTriage: false, outcome: .failed("Item not found in snapshot"))
@@ -164,11 +172,19 @@ public final class Scheduler {
                     guard let phase = pipeline.phase(named: phaseName) else {
                         return Completion(itemID: id, phase: phaseName, isTriage: false, outcome: .failed("Phase '\(phaseName)' not found in pipeline"))
                     }
-                    let (outcome, startSHA) = await executor.execute(item: item, phase: phase, previousSummary: previous)
-                    return Completion(itemID: id, phase: phaseName, isTriage: false, outcome: outcome, startSHA: startSHA)
+                    let (outcome, startSHA, facts) = await executor.execute(item: item, phase: phase, previousSummary: previous,
+                                                                             maxBudgetUSD: budgetLeft)
+                    return Completion(itemID: id, phase: phaseName, isTriage: false, outcome: outcome, startSHA: startSHA,
+                                      facts: facts)
                 }
             }
         }
+    }
+
+    /// The known spend reached the budget, or an agent stopped itself at it.
+    private var budgetReached: Bool {
+        guard let maxCost = params.maxCostUSD else { return false }
+        return outcomes.budgetExhausted || outcomes.knownSpendUSD >= maxCost
     }
 
     private func countPhase() {
@@ -343,6 +359,7 @@ public final class Scheduler {
             phasesExecuted: phasesExecuted, itemsCompleted: outcomes.itemsCompleted, itemsBlocked: outcomes.itemsBlocked,
             blockReasons: reasons, skippedTargets: skippedTargets, followUpsCreated: outcomes.followUpsCreated,
             itemsMerged: outcomes.itemsMerged, haltReason: reason,
-            filterDisplay: params.targets.isEmpty ? params.filter?.display : nil)
+            filterDisplay: params.targets.isEmpty ? params.filter?.display : nil,
+            targetFacts: outcomes.factsByItem, maxCostUSD: params.maxCostUSD)
     }
 }

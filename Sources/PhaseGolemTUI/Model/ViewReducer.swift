@@ -49,12 +49,24 @@ public enum ViewReducer {
             }
             state.run.currentItem = itemID
             if !state.run.selectionPinned { state.run.selected = index }
+            state.run.rows[index].activity = nil
+            state.run.rows[index].turn = nil
+            state.run.rows[index].lastHeardAt = state.now
         case let .agentOutput(itemID, _, lines):
             for line in lines { appendLog(&state, itemID: itemID, text: line.text, level: nil) }
+            if !lines.isEmpty, let index = state.run.rows.firstIndex(where: { $0.id == itemID }) {
+                state.run.rows[index].lastHeardAt = state.now
+            }
         case let .agentActivity(itemID, _, activities):
             for activity in activities { appendLog(&state, itemID: itemID, text: activity.text, level: nil) }
-        case .phaseFinished:
-            break
+            noteActivity(&state, itemID: itemID, activities)
+        case let .phaseFinished(itemID, _, _, _, facts):
+            let index = row(&state, itemID)
+            state.run.rows[index].phasesRun += 1
+            state.run.rows[index].activity = nil
+            if let facts {
+                state.run.rows[index].facts = state.run.rows[index].facts.map { $0.adding(facts) } ?? facts
+            }
         case let .itemBlocked(id, reason):
             finish(&state, id, status: .blocked, reason: reason)
         case let .itemCompleted(id):
@@ -70,6 +82,23 @@ public enum ViewReducer {
             break
         case let .halted(summary):
             halt(&state, summary: summary)
+        }
+    }
+
+    /// The running row's life: its latest tool call (words only until there is one), turn, last sign of life.
+    private static func noteActivity(_ state: inout ViewState, itemID: String, _ activities: [AgentActivity]) {
+        guard !activities.isEmpty, let index = state.run.rows.firstIndex(where: { $0.id == itemID }) else { return }
+        state.run.rows[index].lastHeardAt = state.now
+        for activity in activities {
+            if let turn = activity.turn { state.run.rows[index].turn = turn }
+            switch activity.kind {
+            case .tool, .toolFailed, .retry:
+                state.run.rows[index].activity = Sanitizer.sanitize(activity.text)
+            case .text, .start:
+                if state.run.rows[index].activity == nil { state.run.rows[index].activity = Sanitizer.sanitize(activity.text) }
+            case .end:
+                break
+            }
         }
     }
 

@@ -2,7 +2,7 @@ import DequeModule
 import PhaseGolemCore
 
 /// Where a target stands in this run.
-public enum TargetStatus: Sendable, Equatable {
+public enum TargetStatus: String, Sendable, Equatable {
     case pending, running, done, blocked, skipped
 }
 
@@ -19,6 +19,16 @@ public struct TargetRow: Sendable, Equatable {
     public var finishedAt: Double?
     /// Block or skip reason, sanitized.
     public var reason: String?
+    /// What the agents reported for this target over the run (every phase taken together).
+    public var facts: AgentRunFacts?
+    /// Phases finished for this target during the run.
+    public var phasesRun = 0
+    /// The running agent's latest tool call (or, before any, its latest words), sanitized.
+    public var activity: String?
+    /// The running agent's turn count, when its output says.
+    public var turn: Int?
+    /// When the running agent last printed anything (activity or output).
+    public var lastHeardAt: Double?
 
     public init(id: String, title: String, status: TargetStatus = .pending, phase: String? = nil, phases: [String] = []) {
         self.id = id
@@ -122,6 +132,11 @@ public struct RunState: Sendable, Equatable {
     public var breakerThreshold = 0
     /// The item whose work is under way: scheduler lines are attributed to it.
     public var currentItem: String?
+
+    /// Every row's facts taken together (unknown cost stays unknown), nil before any agent reported.
+    public var totalFacts: AgentRunFacts? {
+        AgentRunFacts.total(rows.compactMap(\.facts))
+    }
 
     public var following: Bool { anchor == nil }
 }

@@ -1,3 +1,4 @@
+import PhaseGolemCore
 /// The launch screen: targets or backlog picks, settings, preflight.
 enum LaunchScreenRenderer {
     static func draw(_ state: ViewState, on canvas: inout Canvas) {
@@ -93,7 +94,9 @@ enum LaunchScreenRenderer {
                         style: canvas.style(params.autoAdvance ? .green : .yellow, bold: true))
         canvas.text("   Phase cap: \(params.cap)   Retries: \(state.input.maxRetries)   Timeout: \(timeoutText)",
                     x: x, y: inner.y, width: inner.x + inner.width - x - 1)
-        canvas.text("Agent: \(state.input.agentDescription)", x: inner.x + 1, y: inner.y + 1, width: inner.width - 2)
+        // The budget is always stated, so "no budget" is a visible choice, not an oversight.
+        let budget = params.maxCostUSD.map { "Budget: \(ActivitySummary.cost($0))" } ?? "Budget: none"
+        canvas.text("Agent: \(state.input.agentDescription)   \(budget)", x: inner.x + 1, y: inner.y + 1, width: inner.width - 2)
         let errors = state.input.preflightErrors.count
         if errors == 0 {
             canvas.text("Preflight: passed", x: inner.x + 1, y: inner.y + 2, width: inner.width - 2, style: canvas.style(.green))

@@ -7,13 +7,23 @@ enum RunScreenRenderer {
         let height = canvas.buffer.height
         let sep = canvas.glyphs.separator
         let runTime = state.run.runStartedAt.map { formatDuration(state.now - $0) } ?? "--:--"
+        var right = "auto-advance \(state.params.autoAdvance ? "ON" : "OFF")"
+        if let spend = spendText(state) { right += " \(sep) \(spend)" }
         canvas.bar("phase-golem \(sep) \(state.input.projectName) \(sep) \(state.input.agentDescription)", y: 0,
-                   right: "auto-advance \(state.params.autoAdvance ? "ON" : "OFF") \(sep) \(runTime)")
+                   right: right + " \(sep) \(runTime)")
         let panes = Layout.runPanes(state, width: width, height: height)
         drawTargets(state, on: &canvas, rect: panes.targets)
         drawLog(state, on: &canvas, rect: panes.log)
         drawStatusBar(state, on: &canvas, y: height - 2)
         drawFooter(state, on: &canvas, y: height - 1)
+    }
+
+    /// `$1.23 / $5.00` (spend of the run and its budget), `$1.23`, `cost ? / $5.00`; nil when
+    /// neither is known.
+    static func spendText(_ state: ViewState) -> String? {
+        let spent = state.run.totalFacts?.costUSD.map(ActivitySummary.cost)
+        guard let budget = state.params.maxCostUSD else { return spent }
+        return (spent ?? (state.run.totalFacts == nil ? "$0.00" : "cost ?")) + " / " + ActivitySummary.cost(budget)
     }
 
     static func marker(_ row: TargetRow, state: ViewState, glyphs: Glyphs) -> String {
@@ -80,14 +90,28 @@ enum RunScreenRenderer {
         canvas.text(row.id, x: x + 3, y: y, width: idWidth, style: Style(bold: true))
         var right: [String] = []
         if row.status == .running || row.status == .blocked, let position = row.phasePosition { right.append(position) }
+        // The running agent's life: its turn and how long it has been silent.
+        if row.status == .running {
+            if let turn = row.turn { right.append("turn \(turn)") }
+            // Short silences are normal (the model is thinking); from 10 s on they are worth seeing.
+            if let heard = row.lastHeardAt, state.now - heard >= 10 {
+                right.append("quiet " + ActivitySummary.duration(milliseconds: Int((state.now - heard) * 1000)))
+            }
+        }
         if let started = row.startedAt {
             right.append(formatDuration((row.finishedAt ?? state.now) - started))
         }
+        if let cost = row.facts?.costUSD { right.append(ActivitySummary.cost(cost)) }
         let rightText = right.joined(separator: " ")
         let rightWidth = rightText.unicodeScalars.count
         let titleX = x + 4 + idWidth
         let titleWidth = width - (titleX - x) - rightWidth - 2
-        canvas.text(row.title, x: titleX, y: y, width: titleWidth)
+        // A running row shows what its agent does now (the last tool call), cut to fit.
+        if row.status == .running, let activity = row.activity {
+            canvas.text(activity, x: titleX, y: y, width: titleWidth, style: canvas.style(.cyan))
+        } else {
+            canvas.text(row.title, x: titleX, y: y, width: titleWidth)
+        }
         if rightWidth > 0, width - rightWidth - 1 > titleX - x {
             canvas.text(rightText, x: x + width - rightWidth - 1, y: y, width: rightWidth, style: style)
         }

@@ -33,6 +33,7 @@ enum SummaryScreenRenderer {
         var counts = "Phases executed: \(summary.phasesExecuted)   Follow-ups created: \(summary.followUpsCreated)"
         if summary.itemsMerged > 0 { counts += "   Items merged: \(summary.itemsMerged)" }
         lines.append((counts, .plain))
+        lines += report(state, summary: summary, canvas: canvas)
 
         let exitLine = exitMeaning(summary, unicode: canvas.unicode)
         let exitStyle = canvas.style(summary.exitCode == 0 ? .green : .red, bold: true)
@@ -50,6 +51,46 @@ enum SummaryScreenRenderer {
         canvas.text("Press any key to exit (code \(summary.exitCode)).", x: 1, y: height - 2, width: width - 2,
                     style: Style(dim: true))
         canvas.footer(for: .summary, y: height - 1)
+    }
+
+    /// The report: a row per target that ran (outcome, phases, duration, cost) and the totals.
+    /// Unknown costs show as `—`, never as zero.
+    static func report(_ state: ViewState, summary: RunSummary, canvas: Canvas) -> [(String, Style)] {
+        let ran = state.run.rows.filter { $0.phasesRun > 0 || $0.facts != nil }
+        guard !ran.isEmpty else { return [] }
+        let dash = canvas.unicode ? "—" : "-"
+        let idWidth = min(14, ran.map { $0.id.unicodeScalars.count }.max() ?? 0)
+        func pad(_ text: String, _ width: Int) -> String {
+            let count = text.unicodeScalars.count
+            return count >= width ? text : text + String(repeating: " ", count: width - count)
+        }
+        var lines: [(String, Style)] = [("Report:", Style(bold: true))]
+        for row in ran {
+            let outcome = pad(row.status.rawValue, 8)
+            let phases = pad(row.phasesRun == 1 ? "1 phase" : "\(row.phasesRun) phases", 9)
+            let duration = pad(row.startedAt.map { formatDuration((row.finishedAt ?? state.now) - $0) } ?? dash, 7)
+            let cost = row.facts?.costUSD.map(ActivitySummary.cost) ?? dash
+            var text = "  \(pad(row.id, idWidth))  \(outcome) \(phases) \(duration) \(pad(cost, 7))"
+            if let facts = row.facts, let tokens = ActivitySummary.tokens(facts) { text += " " + tokens }
+            lines.append((text, statusStyleForReport(row.status, canvas)))
+        }
+        let total = state.run.totalFacts
+        let sep = canvas.glyphs.separator
+        var totals = "Total: \(summary.phasesExecuted) phase\(summary.phasesExecuted == 1 ? "" : "s")"
+        if let started = state.run.runStartedAt { totals += " \(sep) " + formatDuration(state.now - started) }
+        totals += " \(sep) " + (total?.costUSD.map(ActivitySummary.cost) ?? "cost \(dash)")
+        if let total, let tokens = ActivitySummary.tokens(total) { totals += " \(sep) " + tokens }
+        if let budget = summary.maxCostUSD { totals += " (budget \(ActivitySummary.cost(budget)))" }
+        lines.append((totals, Style(bold: true)))
+        return lines
+    }
+
+    private static func statusStyleForReport(_ status: TargetStatus, _ canvas: Canvas) -> Style {
+        switch status {
+        case .done: canvas.style(.green)
+        case .blocked: canvas.style(.red)
+        default: .plain
+        }
     }
 
     /// Skipped targets: the scheduler's list, then targets the run never reached. `summary` is

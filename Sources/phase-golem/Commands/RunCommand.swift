@@ -39,6 +39,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Most phases to run (default: execution.default_phase_cap, 100).", valueName: "n"))
     var cap: Int?
 
+    @Option(name: .customLong("max-cost"), help: ArgumentHelp(
+        "Stop the run once its agents have spent this many US dollars (default: execution.max_cost_usd, none).",
+        valueName: "usd"))
+    var maxCost: Double?
+
     @Flag(name: .customLong("auto-advance"), help: "When a target is blocked, go on to the next target instead of halting.")
     var autoAdvance = false
 
@@ -93,6 +98,9 @@ struct RunCommand: AsyncParsableCommand {
         if autoAdvance && noAutoAdvance {
             throw ValidationError("--auto-advance and --no-auto-advance contradict each other. Use one.")
         }
+        if let maxCost, let problem = ExecutionConfig.budgetProblem(maxCost, name: "--max-cost") {
+            throw ValidationError(problem)
+        }
         if let cap, cap < 0 {
             throw ValidationError("--cap must be 0 or more, got \(cap).")
         }
@@ -103,7 +111,7 @@ struct RunCommand: AsyncParsableCommand {
         let environment = ProcessEnvironment.all
         let options = RunOptions(
             root: global.root, configPath: global.config, targets: targets, only: only, cap: cap,
-            autoAdvance: autoAdvance ? true : (noAutoAdvance ? false : nil))
+            autoAdvance: autoAdvance ? true : (noAutoAdvance ? false : nil), maxCostUSD: maxCost)
         let outcome: Result<RunSummary, any Error>
         if try useTUI(environment: environment) {
             outcome = await runWithTUI(options: options, level: level, environment: environment)
@@ -129,6 +137,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         if level >= .info {
             for line in summary.plainLines { Output.stderr(line) }
+            if let costLine = summary.costLine { Output.stderr(costLine) }
         }
         if let path = summaryJSON {
             do {

@@ -12,6 +12,8 @@ final class SchedulerHarness: @unchecked Sendable {
     let agent: ScriptedAgentRunner
     let context: RunContext
     private let lines = Locked<[String]>([])
+    private let finished = Locked<[FinishedPhase]>([])
+    struct FinishedPhase: Sendable { var key: String; var facts: AgentRunFacts? }
     private let recording: Task<Void, Never>
 
     var root: String { directory.path }
@@ -48,9 +50,13 @@ final class SchedulerHarness: @unchecked Sendable {
             events: events, shutdown: shutdown, logDirectory: root + "/.phase-golem/logs/test", agentDescription: "Scripted agent")
         let stream = events.subscribe()
         let lines = self.lines
+        let finished = self.finished
         recording = Task {
             for await event in stream {
                 if case .log(_, let line) = event { lines.withLock { $0.append(line) } }
+                if case .phaseFinished(let id, let phase, _, _, let facts) = event {
+                    finished.withLock { $0.append(FinishedPhase(key: id + " " + phase, facts: facts)) }
+                }
             }
         }
     }
@@ -60,6 +66,13 @@ final class SchedulerHarness: @unchecked Sendable {
         let summary = try await Scheduler(params: params, context: context).run()
         await context.coordinator.haltCommit(reason: summary.haltReason)
         return summary
+    }
+
+    /// `ITEM PHASE` and the facts of every `phaseFinished` event, once the bus has delivered them.
+    func finishedPhases() async -> [FinishedPhase] {
+        events.finish()
+        await recording.value
+        return finished.withLock { $0 }
     }
 
     /// The log lines published so far (every level), once the bus has delivered them.

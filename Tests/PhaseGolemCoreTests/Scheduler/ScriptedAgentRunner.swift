@@ -20,6 +20,8 @@ final class ScriptedAgentRunner: AgentRunner {
             case noResult
             /// Any other agent error, in these words.
             case agentError(String)
+            /// The agent stopped itself at its `--max-budget-usd` (facts say `budgetExhausted`).
+            case budgetStop
         }
 
         var action: Action
@@ -30,6 +32,8 @@ final class ScriptedAgentRunner: AgentRunner {
         /// Changes the result before it is returned: follow-ups, duplicates, assessments, and
         /// per-phase facts the result grows (cost and tokens: `$0.cost = …`).
         var edit: (@Sendable (inout PhaseResult) -> Void)?
+        /// What the agent reports about the run (sent as `.facts`; empty facts when nil).
+        var facts: AgentRunFacts?
 
         static func complete(_ summary: String = "Done") -> Reply { Reply(action: .complete, text: summary) }
         static func subphase(_ summary: String = "More to do") -> Reply { Reply(action: .subphase, text: summary) }
@@ -37,6 +41,19 @@ final class ScriptedAgentRunner: AgentRunner {
         static func block(_ reason: String = "Needs a decision") -> Reply { Reply(action: .block, text: reason) }
         static let noResult = Reply(action: .noResult, text: "")
         static func agentError(_ message: String) -> Reply { Reply(action: .agentError(message), text: message) }
+        /// Stopped by the CLI at the budget it was given, having spent `cost`.
+        static func budgetStop(cost: Double) -> Reply {
+            Reply(action: .budgetStop, text: "", facts: AgentRunFacts(costUSD: cost, isError: true,
+                                                                       terminalReason: "budget_exhausted", budgetExhausted: true))
+        }
+
+        /// The same reply, reporting that it cost `usd` (and 1000 input tokens, 100 output).
+        func costing(_ usd: Double) -> Reply {
+            var copy = self
+            copy.facts = AgentRunFacts(costUSD: usd, inputTokens: 1000, outputTokens: 100, cacheReadTokens: 0,
+                                       cacheCreationTokens: 0, turns: 1, durationMs: 1000)
+            return copy
+        }
 
         /// The same reply after waiting `delay`.
         func after(_ delay: Duration) -> Reply {
@@ -61,6 +78,7 @@ final class ScriptedAgentRunner: AgentRunner {
         var scripts: [String: [Reply]] = [:]
         var calls: [String] = []
         var prompts: [String] = []
+        var budgets: [Double?] = []
     }
 
     private let state: Mutex<State>
@@ -79,6 +97,9 @@ final class ScriptedAgentRunner: AgentRunner {
     /// `ITEM PHASE ATTEMPT` for every run so far, in call order.
     var calls: [String] { state.withLock { $0.calls } }
 
+    /// The `maxBudgetUSD` every run was given, in call order.
+    var budgets: [Double?] { state.withLock { $0.budgets } }
+
     /// The prompt of every run so far, in call order.
     var prompts: [String] { state.withLock { $0.prompts } }
 
@@ -87,12 +108,15 @@ final class ScriptedAgentRunner: AgentRunner {
         let reply = state.withLock { state -> Reply in
             state.calls.append("\(key) \(request.attempt)")
             state.prompts.append(request.prompt)
+            state.budgets.append(request.maxBudgetUSD)
             guard var queue = state.scripts[key], let first = queue.first else { return .complete() }
             if queue.count > 1 { queue.removeFirst() }
             state.scripts[key] = queue
             return first
         }
         startedContinuation.yield("\(key) \(request.attempt)")
+        // Sent before returning, on every path, as `AgentRunner` requires.
+        defer { onEvent(.facts(reply.facts ?? AgentRunFacts())) }
         onEvent(.output([AgentOutputLine(stream: .stdout, text: "scripted agent: \(key) attempt \(request.attempt)")]))
         if let delay = reply.delay {
             let end = ContinuousClock.now + delay
@@ -111,6 +135,7 @@ final class ScriptedAgentRunner: AgentRunner {
             result.context = reply.text
         case .noResult: return .failure(AgentError("Agent exited without writing a result file"))
         case .agentError(let message): return .failure(AgentError(message))
+        case .budgetStop: return .failure(AgentError("Agent failed (exit status: 1): Result file not found: \(request.resultPath)"))
         }
         reply.edit?(&result)
         return .success(result)
