@@ -86,6 +86,12 @@ struct RealCodexRunTests {
         #expect(facts.inputTokens == 3 * (4321 - 1000) && facts.cacheReadTokens == 3 * 1000)
         #expect(facts.outputTokens == 3 * 123 && facts.reasoningTokens == 3 * 45)
         #expect(facts.costUSD == nil)
+        // Plain mode shows what codex does, one line per thing, and each phase's tokens with
+        // the cost unknown (no price), never zero.
+        #expect(result.stderr.contains("Run: grep -c TODO notes.txt\n"), "\(result.stderr)")
+        #expect(result.stderr.contains("Run: wc -w < notes.txt > word-count.txt\n"))
+        #expect(result.stderr.contains("[cost] [\(Self.b)][REVIEW] cost unknown · 13k tokens, 3k cached · 1 turn · "))
+        #expect(!result.stderr.contains("$0.00"))
         let items = try RunHarness.active(sandbox.root)
         #expect(items[Self.a]?.pgStatus == .blocked)
         #expect(items[Self.a]?.blockedReason == "Needs a product decision")
@@ -99,5 +105,32 @@ struct RealCodexRunTests {
         #expect(requests.count == 6)
         #expect(requests.allSatisfy { $0.method == "POST" && $0.path == "/v1/responses" && $0.authorization == "Bearer sk-fake-test-key" })
         #expect(requests.allSatisfy { $0.body["model"] as? String == "gpt-5.5" })
+    }
+
+    @Test("with [agent] price the tokens become a cost")
+    func pricedCost() throws {
+        let sandbox = try Self.sandbox(config: RealCodexHarness.config(agentExtra: "price = { input = 1.25, cached_input = 0.125, output = 10 }\n"))
+        defer { sandbox.remove() }
+        let api = try sandbox.startAPI(Self.script)
+        defer { api.stop() }
+        let result = try sandbox.run(["--target", Self.b])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("[config] Price: input $1.25, cached input $0.125, output $10 per million tokens\n"))
+        // (3 × 3,321 × 1.25 + 3 × 1,000 × 0.125 + 3 × 123 × 10) / 1e6 = $0.0165
+        #expect(result.stderr.contains("[cost] [\(Self.b)][REVIEW] $0.02 · 13k tokens, 3k cached · 1 turn · "), "\(result.stderr)")
+    }
+
+    @Test("a budget with a Codex agent whose cost is unknown is refused at start")
+    func budgetNeedsPrice() throws {
+        let sandbox = try Self.sandbox()
+        defer { sandbox.remove() }
+        let api = try sandbox.startAPI(Self.script)
+        defer { api.stop() }
+        let result = try sandbox.run(["--target", Self.b, "--max-cost", "5"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("Error: A budget (--max-cost or execution.max_cost_usd) needs an agent whose cost is known. "
+            + "Codex CLI reports tokens but no cost: add [agent] price = { input = …, cached_input = …, output = … } "
+            + "(US dollars per million tokens) so phase-golem can compute it, or remove the budget.\n"), "\(result.stderr)")
+        #expect(try api.requests().isEmpty)
     }
 }
