@@ -92,6 +92,8 @@ struct RealCodexRunTests {
         #expect(result.stderr.contains("Run: wc -w < notes.txt > word-count.txt\n"))
         #expect(result.stderr.contains("[cost] [\(Self.b)][REVIEW] cost unknown · 13k tokens, 3k cached · 1 turn · "))
         #expect(!result.stderr.contains("$0.00"))
+        // The summary ends with the run's tokens, both phases together.
+        #expect(result.stderr.contains("[cost] Run total: cost unknown · 27k tokens, 6k cached"), "\(result.stderr)")
         let items = try RunHarness.active(sandbox.root)
         #expect(items[Self.a]?.pgStatus == .blocked)
         #expect(items[Self.a]?.blockedReason == "Needs a product decision")
