@@ -78,7 +78,8 @@ public struct CLIAgentRunner: AgentRunner {
         onEvent(.debug("[agent] Spawning subprocess..."))
         let process: AgentProcess
         do {
-            process = try AgentProcess.spawn(argv: AgentCommand(config).argv(prompt: request.prompt, maxBudgetUSD: request.maxBudgetUSD),
+            process = try AgentProcess.spawn(argv: AgentCommand(config).argv(prompt: request.prompt, root: request.root,
+                                                                               maxBudgetUSD: request.maxBudgetUSD),
                                              environment: environment(for: request), directory: request.root)
         } catch {
             finish(collector, onEvent: onEvent)

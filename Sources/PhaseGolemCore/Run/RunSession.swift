@@ -96,6 +96,11 @@ public final class RunSession: @unchecked Sendable {
                                autoAdvance: options.autoAdvance ?? config.execution.autoAdvance,
                                archivedTargets: Set(targets).intersection(archived),
                                maxCostUSD: options.maxCostUSD ?? config.execution.maxCostUSD)
+        if params.maxCostUSD != nil, !config.agent.reportsCost, config.agent.cli == .codex {
+            throw OperationError("A budget (--max-cost or execution.max_cost_usd) needs an agent whose cost is known. "
+                + "Codex CLI reports tokens but no cost: add [agent] price = { input = …, cached_input = …, output = … } "
+                + "(US dollars per million tokens) so phase-golem can compute it, or remove the budget.")
+        }
         if params.maxCostUSD != nil, !config.agent.reportsCost {
             throw OperationError("A budget (--max-cost or execution.max_cost_usd) needs an agent that reports its cost: "
                 + "Claude with [agent] output = \"stream-json\" (the default). The configured agent (\(AgentCommand(config.agent).displayName), "
@@ -153,6 +158,7 @@ public final class RunSession: @unchecked Sendable {
         let agentDescription = "\(agent.displayName) (model: \(model))"
         events.info("[config] Agent: \(agentDescription)")
         if config.agent.cli == .opencode { events.info("[config] Note: OpenCode CLI support is experimental.") }
+        for line in agent.configLines { events.info(line) }
         if let path = agent.resolvedBinaryPath(root: root) {
             events.info("[config] Binary: \(path)")
         } else {

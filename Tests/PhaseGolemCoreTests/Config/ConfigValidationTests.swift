@@ -120,7 +120,7 @@ struct ConfigValidationTests {
         #expect(error?.description == """
             Failed to parse test.toml:
               - execution.max_retries: invalid value -2 (expected a non-negative integer)
-              - agent: unknown key 'modle' (did you mean 'model'? allowed keys: cli, model, command, output)
+              - agent: unknown key 'modle' (did you mean 'model'? allowed keys: cli, model, command, output, sandbox, price)
             Config validation failed:
               - execution.max_wip must be >= 1
               - execution.max_concurrent must be >= 1
