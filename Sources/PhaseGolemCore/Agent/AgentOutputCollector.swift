@@ -127,7 +127,8 @@ final class AgentOutputCollector {
     }
 
     private func endLine(_ stream: AgentOutputLine.Stream) {
-        let text: String = withLine(stream) { state in
+        let (text, lineBytes): (String, Int) = withLine(stream) { state in
+            let lineBytes = state.totalBytes
             // Reset, keeping the buffer: this runs for every line an agent prints.
             defer {
                 state.pending.removeAll(keepingCapacity: true)
@@ -137,17 +138,19 @@ final class AgentOutputCollector {
             if state.overflowed {
                 log?.append(byte: 0x0A)
                 let head = Self.trimmingIncompleteUTF8(state.pending)
-                return String(decoding: head, as: UTF8.self)
-                    + " … [line truncated: \(state.totalBytes) bytes, in full in the log file]"
+                return (String(decoding: head, as: UTF8.self)
+                    + " … [line truncated: \(state.totalBytes) bytes, in full in the log file]", lineBytes)
             }
             writeLineStart(stream)
             log?.append(state.pending)
             log?.append(byte: 0x0A)
             var body = state.pending[...]
             if body.last == 0x0D { body = body.dropLast() }
-            return String(decoding: body, as: UTF8.self)
+            return (String(decoding: body, as: UTF8.self), lineBytes)
         }
-        emit(AgentOutputLine(stream: stream, text: text))
+        // The bytes the line took in the log, so the journal can point at them; none without a log.
+        let logBytes = log == nil ? nil : lineBytes + 1 + (stream == .stderr ? Self.stderrPrefix.count : 0)
+        emit(AgentOutputLine(stream: stream, text: text, logBytes: logBytes))
     }
 
     private func writeLineStart(_ stream: AgentOutputLine.Stream) {
@@ -163,6 +166,18 @@ final class AgentOutputCollector {
         batch.append(line)
         batchBytes += line.text.utf8.count
         if batch.count >= limits.batchLines || batchBytes >= limits.batchBytes { flush() }
+    }
+
+    /// The text the callback gets for a log line (without its newline) of `totalBytes` bytes
+    /// whose first bytes are `head`: what the journal's reader rebuilds from the log.
+    static func callbackText(head: [UInt8], totalBytes: Int, maxLineBytes: Int = Limits().maxLineBytes) -> String {
+        if totalBytes > maxLineBytes {
+            let kept = trimmingIncompleteUTF8(Array(head.prefix(maxLineBytes)))
+            return String(decoding: kept, as: UTF8.self) + " … [line truncated: \(totalBytes) bytes, in full in the log file]"
+        }
+        var body = head[...]
+        if body.last == 0x0D { body = body.dropLast() }
+        return String(decoding: body, as: UTF8.self)
     }
 
     /// `bytes` without a multi-byte sequence cut off at its end, so a truncated line does not

@@ -35,10 +35,20 @@ public struct AgentOutputLine: Sendable, Equatable {
     public enum Stream: Sendable { case stdout, stderr }
     public var stream: Stream
     public var text: String
+    /// How many bytes the line takes in the attempt's log file (its `[stderr] ` prefix and
+    /// newline included), when it was written to one: the run journal refers to agent output
+    /// by byte range instead of copying it (docs/journal.md). Not part of equality: it says
+    /// where the line is, not what it is.
+    public var logBytes: Int?
 
-    public init(stream: Stream, text: String) {
+    public init(stream: Stream, text: String, logBytes: Int? = nil) {
         self.stream = stream
         self.text = text
+        self.logBytes = logBytes
+    }
+
+    public static func == (lhs: AgentOutputLine, rhs: AgentOutputLine) -> Bool {
+        lhs.stream == rhs.stream && lhs.text == rhs.text
     }
 }
 

@@ -69,6 +69,7 @@ struct ConfigDecoder {
         if let value = uint32("circuit_breaker_threshold", in: table, path: "execution") {
             execution.circuitBreakerThreshold = value
         }
+        if let value = uint32("keep_runs", in: table, path: "execution") { execution.keepRuns = value }
         return execution
     }
 

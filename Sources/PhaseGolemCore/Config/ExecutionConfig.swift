@@ -17,6 +17,9 @@ public struct ExecutionConfig: Sendable, Equatable {
     public var autoAdvance: Bool
     /// Failed tasks in a row (no item finishing or blocking in between) that halt the run.
     public var circuitBreakerThreshold: Int
+    /// How many runs' journals (and attempt logs) `.phase-golem/runs/` keeps; older ones are
+    /// pruned when a run starts (docs/journal.md). `PHASE_GOLEM_KEEP_RUNS` overrides it.
+    public var keepRuns: Int = 100
 
     public init(
         phaseTimeoutMinutes: Double = 30,

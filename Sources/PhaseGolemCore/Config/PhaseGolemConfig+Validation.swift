@@ -22,6 +22,7 @@ extension PhaseGolemConfig {
         // Written as a negation so NaN fails too.
         if !(execution.phaseTimeoutMinutes > 0) { problems.append("execution.phase_timeout_minutes must be > 0") }
         if execution.circuitBreakerThreshold < 1 { problems.append("execution.circuit_breaker_threshold must be >= 1") }
+        if execution.keepRuns < 1 { problems.append("execution.keep_runs must be >= 1 (the run in progress is always kept)") }
         if let model = agent.model {
             if model.isEmpty || !model.unicodeScalars.allSatisfy(Self.isAllowedModelScalar) {
                 problems.append("agent.model contains invalid characters (allowed: alphanumeric, '.', '_', '/', '-')")
