@@ -47,11 +47,17 @@ public struct AgentCommand: Sendable, Equatable {
     ///
     /// `[agent] model` applies to claude and opencode only; a custom command gets exactly the
     /// arguments the user configured.
-    public func argv(prompt: String) -> [String] {
+    /// `maxBudgetUSD` (what is left of the run's budget) becomes Claude's `--max-budget-usd`
+    /// in stream-json mode, so one phase cannot overspend by much; other agents ignore it.
+    public func argv(prompt: String, maxBudgetUSD: Double? = nil) -> [String] {
         switch config.cli {
         case .claude:
             var argv = ["claude", "--dangerously-skip-permissions"]
             if let model = config.model { argv += ["--model", model] }
+            // `output = "text"` keeps the original's exact command line (docs/decisions.md D13).
+            guard config.effectiveOutput == .streamJSON else { return argv + ["-p", prompt] }
+            argv += ["--output-format", "stream-json", "--verbose"]
+            if let maxBudgetUSD { argv += ["--max-budget-usd", Self.budgetArgument(maxBudgetUSD)] }
             return argv + ["-p", prompt]
         case .opencode:
             var argv = ["opencode", "run"]
@@ -60,6 +66,20 @@ public struct AgentCommand: Sendable, Equatable {
         case .command:
             return config.command + [prompt]
         }
+    }
+
+    /// A translator for the agent's stdout when it prints a structured stream, nil when its
+    /// output is shown as it is.
+    public func makeTranslator() -> (any AgentStreamTranslator)? {
+        config.effectiveOutput == .streamJSON ? ClaudeStreamTranslator() : nil
+    }
+
+    /// Dollars with cent precision, rounded down so the agent never gets more than is left
+    /// (at least a cent: the CLI needs a positive amount).
+    static func budgetArgument(_ usd: Double) -> String {
+        let cents = max(1, Int64((max(0, usd) * 100).rounded(.down)))
+        let fraction = cents % 100
+        return String(cents / 100) + "." + (fraction < 10 ? "0" : "") + String(fraction)
     }
 
     /// Checks that the agent can be started, before any item is touched.

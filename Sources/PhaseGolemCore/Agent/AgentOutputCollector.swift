@@ -127,8 +127,7 @@ final class AgentOutputCollector {
     }
 
     private func endLine(_ stream: AgentOutputLine.Stream) {
-        let (text, lineBytes): (String, Int) = withLine(stream) { state in
-            let lineBytes = state.totalBytes
+        let line: AgentOutputLine = withLine(stream) { state in
             // Reset, keeping the buffer: this runs for every line an agent prints.
             defer {
                 state.pending.removeAll(keepingCapacity: true)
@@ -138,19 +137,23 @@ final class AgentOutputCollector {
             if state.overflowed {
                 log?.append(byte: 0x0A)
                 let head = Self.trimmingIncompleteUTF8(state.pending)
-                return (String(decoding: head, as: UTF8.self)
-                    + " … [line truncated: \(state.totalBytes) bytes, in full in the log file]", lineBytes)
+                return AgentOutputLine(stream: stream,
+                                       text: String(decoding: head, as: UTF8.self)
+                                           + AgentOutputLine.truncationMarker(bytes: state.totalBytes),
+                                       truncatedFromBytes: state.totalBytes)
             }
+            // A whole line goes to the log in one piece: the journal can point at it (an
+            // overlong one is interleaved with the other stream's lines, so it cannot).
+            let offset = log?.position
             writeLineStart(stream)
             log?.append(state.pending)
             log?.append(byte: 0x0A)
             var body = state.pending[...]
             if body.last == 0x0D { body = body.dropLast() }
-            return (String(decoding: body, as: UTF8.self), lineBytes)
+            return AgentOutputLine(stream: stream, text: String(decoding: body, as: UTF8.self), logOffset: offset,
+                                   logBytes: offset.map { (log?.position ?? $0) - $0 })
         }
-        // The bytes the line took in the log, so the journal can point at them; none without a log.
-        let logBytes = log == nil ? nil : lineBytes + 1 + (stream == .stderr ? Self.stderrPrefix.count : 0)
-        emit(AgentOutputLine(stream: stream, text: text, logBytes: logBytes))
+        emit(line)
     }
 
     private func writeLineStart(_ stream: AgentOutputLine.Stream) {
@@ -173,7 +176,7 @@ final class AgentOutputCollector {
     static func callbackText(head: [UInt8], totalBytes: Int, maxLineBytes: Int = Limits().maxLineBytes) -> String {
         if totalBytes > maxLineBytes {
             let kept = trimmingIncompleteUTF8(Array(head.prefix(maxLineBytes)))
-            return String(decoding: kept, as: UTF8.self) + " … [line truncated: \(totalBytes) bytes, in full in the log file]"
+            return String(decoding: kept, as: UTF8.self) + AgentOutputLine.truncationMarker(bytes: totalBytes)
         }
         var body = head[...]
         if body.last == 0x0D { body = body.dropLast() }

@@ -15,9 +15,13 @@ public struct AgentRequest: Sendable {
     public var logPath: String
     /// 1-based attempt number.
     public var attempt: Int
+    /// What is left of the run's budget, in USD, when the run has one: the most this attempt
+    /// may spend (Claude's `--max-budget-usd`).
+    public var maxBudgetUSD: Double?
 
     public init(itemID: String, phase: String, prompt: String, resultPath: String, changeFolder: String, root: String,
-                timeoutSeconds: Double, logPath: String, attempt: Int) {
+                timeoutSeconds: Double, logPath: String, attempt: Int, maxBudgetUSD: Double? = nil) {
+        self.maxBudgetUSD = maxBudgetUSD
         self.itemID = itemID
         self.phase = phase
         self.prompt = prompt
@@ -34,21 +38,40 @@ public struct AgentRequest: Sendable {
 public struct AgentOutputLine: Sendable, Equatable {
     public enum Stream: Sendable { case stdout, stderr }
     public var stream: Stream
+    /// The line as text; a cut line ends with `truncationMarker`.
     public var text: String
-    /// How many bytes the line takes in the attempt's log file (its `[stderr] ` prefix and
-    /// newline included), when it was written to one: the run journal refers to agent output
-    /// by byte range instead of copying it (docs/journal.md). Not part of equality: it says
-    /// where the line is, not what it is.
+    /// Set when the line was too long to keep whole: its full length in bytes (it is whole in
+    /// the log file). `text` is then its start followed by the marker.
+    public var truncatedFromBytes: Int?
+    /// Where the line is in the attempt's log file: its first byte and its length there
+    /// (`[stderr] ` prefix and newline included), when it was written there in one piece. The
+    /// run journal refers to agent output by byte range instead of copying it
+    /// (docs/journal.md). Not part of equality: it says where the line is, not what it is.
+    public var logOffset: Int?
     public var logBytes: Int?
 
-    public init(stream: Stream, text: String, logBytes: Int? = nil) {
+    public init(stream: Stream, text: String, truncatedFromBytes: Int? = nil, logOffset: Int? = nil, logBytes: Int? = nil) {
         self.stream = stream
         self.text = text
+        self.truncatedFromBytes = truncatedFromBytes
+        self.logOffset = logOffset
         self.logBytes = logBytes
     }
 
     public static func == (lhs: AgentOutputLine, rhs: AgentOutputLine) -> Bool {
-        lhs.stream == rhs.stream && lhs.text == rhs.text
+        lhs.stream == rhs.stream && lhs.text == rhs.text && lhs.truncatedFromBytes == rhs.truncatedFromBytes
+    }
+
+    /// What a cut line's text ends with.
+    public static func truncationMarker(bytes: Int) -> String {
+        " … [line truncated: \(bytes) bytes, in full in the log file]"
+    }
+
+    /// The line's text without the truncation marker: the whole line, or the start of a cut one.
+    public var head: Substring {
+        guard let truncatedFromBytes else { return text[...] }
+        let marker = Self.truncationMarker(bytes: truncatedFromBytes)
+        return text.hasSuffix(marker) ? text.dropLast(marker.count) : text[...]
     }
 }
 
@@ -69,6 +92,13 @@ public enum AgentEvent: Sendable, Equatable {
     case warning(String)
     /// A diagnostic the original logged at debug level (`[agent] Spawning subprocess...`).
     case debug(String)
+    /// Readable lines about what the agent does, translated from its structured stdout
+    /// (`AgentStreamTranslator`), in batches like `.output`. A runner that translates sends
+    /// these instead of `.output` for stdout; stderr lines still come as `.output`.
+    case activity([AgentActivity])
+    /// What the run reported about itself; sent exactly once, before `run` returns, whether
+    /// the run succeeded or not (all fields unknown for an agent that reports nothing).
+    case facts(AgentRunFacts)
 }
 
 /// Runs an agent for one attempt of one phase.

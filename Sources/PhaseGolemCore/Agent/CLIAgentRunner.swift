@@ -35,13 +35,25 @@ public struct CLIAgentRunner: AgentRunner {
         self.extraEnvironment = extraEnvironment
     }
 
+    /// Sends `.facts` once, after the agent's last output and before returning, whatever the
+    /// outcome: what the agent's stream reported (nothing for an untranslated agent), with the
+    /// run's wall-clock duration when the agent did not report one.
     public func run(_ request: AgentRequest, onEvent: @escaping @Sendable (AgentEvent) -> Void) async -> Result<PhaseResult, AgentError> {
         let cancellation = CancellationFlag()
-        return await withTaskCancellationHandler {
-            await BlockingThread.run { runBlocking(request, cancellation: cancellation, onEvent: onEvent) }
+        let translation = AgentOutputTranslation(translator: AgentCommand(config).makeTranslator(), onEvent: onEvent)
+        let started = ContinuousClock.now
+        let result = await withTaskCancellationHandler {
+            await BlockingThread.run { runBlocking(request, cancellation: cancellation, onEvent: translation.callback) }
         } onCancel: {
             cancellation.set()
         }
+        var facts = translation.facts
+        if facts.durationMs == nil {
+            let (seconds, attoseconds) = (ContinuousClock.now - started).components
+            facts.durationMs = Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+        }
+        onEvent(.facts(facts))
+        return result
     }
 
     /// The error a cancelled run returns; the executor reports the cancellation itself.
@@ -66,7 +78,7 @@ public struct CLIAgentRunner: AgentRunner {
         onEvent(.debug("[agent] Spawning subprocess..."))
         let process: AgentProcess
         do {
-            process = try AgentProcess.spawn(argv: AgentCommand(config).argv(prompt: request.prompt),
+            process = try AgentProcess.spawn(argv: AgentCommand(config).argv(prompt: request.prompt, maxBudgetUSD: request.maxBudgetUSD),
                                              environment: environment(for: request), directory: request.root)
         } catch {
             finish(collector, onEvent: onEvent)

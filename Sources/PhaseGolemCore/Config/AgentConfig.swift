@@ -5,12 +5,31 @@ public struct AgentConfig: Sendable, Equatable {
     public var model: String?
     /// Program and leading arguments when `cli` is `.command`; empty otherwise.
     public var command: [String]
+    /// `[agent] output`: how the agent's stdout is read; nil means the CLI's default
+    /// (`streamOutput`).
+    public var output: AgentOutputFormat?
 
     /// Creates an agent configuration; `model` is normalized as the loader does it.
-    public init(cli: AgentCLI = .claude, model: String? = nil, command: [String] = []) {
+    public init(cli: AgentCLI = .claude, model: String? = nil, command: [String] = [], output: AgentOutputFormat? = nil) {
         self.cli = cli
         self.model = Self.normalizedModel(model)
         self.command = command
+        self.output = output
+    }
+
+    /// The output format in effect: Claude defaults to stream-json (docs/decisions.md D13),
+    /// everything else to text. A custom command may say it prints stream-json (a wrapper
+    /// around Claude): its stdout is then translated the same way.
+    public var effectiveOutput: AgentOutputFormat {
+        output ?? (cli == .claude ? .streamJSON : .text)
+    }
+
+    /// Whether a run's spend is known: the agent reports its cost in USD. Claude in
+    /// stream-json does; a text-mode agent, OpenCode or a custom command does not (a custom
+    /// command printing stream-json may, but cannot be relied on). A budget (`--max-cost`)
+    /// needs this.
+    public var reportsCost: Bool {
+        cli == .claude && effectiveOutput == .streamJSON
     }
 
     /// Trims surrounding whitespace and turns an empty result into `nil`.
@@ -30,4 +49,13 @@ public struct AgentConfig: Sendable, Equatable {
         else { return "" }
         return String(text[first...last])
     }
+}
+
+/// How an agent's stdout is read (`[agent] output`).
+public enum AgentOutputFormat: String, Sendable, Equatable, CaseIterable {
+    /// One JSON object per line (Claude's `--output-format stream-json --verbose`): shown as
+    /// activity lines, with cost and tokens from its `result` line.
+    case streamJSON = "stream-json"
+    /// Plain text, shown as it is; the original's command line for Claude.
+    case text
 }

@@ -8,7 +8,7 @@ struct ConfigDecoder {
     /// Pipelines whose `phases` list was present but (partly) undecodable.
     private(set) var pipelinesWithBadPhases: Set<String> = []
 
-    private static let agentKeys = ["cli", "model", "command"]
+    private static let agentKeys = ["cli", "model", "command", "output"]
     private static let phaseKeys = ["name", "workflows", "is_destructive", "destructive", "staleness"]
     private static let maxUInt32 = Int(UInt32.max)
 
@@ -88,7 +88,11 @@ struct ConfigDecoder {
         agent.model = AgentConfig.normalizedModel(string("model", in: table, path: "agent"))
         let command = stringArray("command", in: table, path: "agent")
         if let command { agent.command = command }
+        agent.output = enumValue("output", in: table, path: "agent", as: AgentOutputFormat.self)
         guard cliKnown else { return agent }
+        if agent.cli == .opencode, agent.output == .streamJSON {
+            problems.append(#"agent.output: "stream-json" is for claude (or a command that prints Claude's stream-json); OpenCode prints text (remove output or set output = "text")"#)
+        }
 
         if agent.cli == .command {
             if table["command"] == nil {

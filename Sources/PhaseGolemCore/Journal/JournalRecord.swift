@@ -122,9 +122,18 @@ extension JournalRecord {
                     string("log", RunContext.logFileName(itemID: itemID, phase: phase, attempt: attempt))]
         case .agentOutput(let itemID, let phase, let lines):
             return members(.output(itemID: itemID, phase: phase, source: .inline(lines)))
-        case .phaseFinished(let itemID, let phase, let outcome, let detail):
-            return [kind("phase_finished"), string("item", itemID), string("phase", phase), string("outcome", outcome.rawValue),
-                    string("detail", detail)]
+        case .agentActivity(let itemID, let phase, let activities):
+            return [kind("activity"), string("item", itemID), string("phase", phase),
+                    JSONMember("activities", .array(activities.map { activity in
+                        var fields = [string("kind", activity.kind.rawValue), string("text", activity.text)]
+                        if let turn = activity.turn { fields.append(int("turn", turn)) }
+                        return .object(fields)
+                    }))]
+        case .phaseFinished(let itemID, let phase, let outcome, let detail, let facts):
+            var fields = [kind("phase_finished"), string("item", itemID), string("phase", phase), string("outcome", outcome.rawValue),
+                          string("detail", detail)]
+            if let facts { fields.append(JSONMember("facts", encode(facts))) }
+            return fields
         case .itemBlocked(let id, let reason):
             return [kind("item_blocked"), string("id", id), string("reason", reason)]
         case .itemCompleted(let id):
@@ -138,6 +147,32 @@ extension JournalRecord {
         case .runFailed(let message):
             return [kind("run_failed"), string("message", message)]
         }
+    }
+
+    /// What the agent reported about the phase's runs; unknown figures are left out, never zero.
+    static func encode(_ facts: AgentRunFacts) -> JSONValue {
+        var fields: [JSONMember] = [JSONMember("is_error", .bool(facts.isError)), JSONMember("budget_exhausted", .bool(facts.budgetExhausted))]
+        if let cost = facts.costUSD { fields.append(JSONMember("cost_usd", .number(NumberText.decimal(cost)))) }
+        let counts: [(String, Int?)] = [("input_tokens", facts.inputTokens), ("output_tokens", facts.outputTokens),
+                                        ("cache_read_tokens", facts.cacheReadTokens), ("cache_creation_tokens", facts.cacheCreationTokens),
+                                        ("reasoning_tokens", facts.reasoningTokens), ("turns", facts.turns), ("duration_ms", facts.durationMs),
+                                        ("api_error_status", facts.apiErrorStatus)]
+        for (key, value) in counts { if let value { fields.append(int(key, value)) } }
+        let texts: [(String, String?)] = [("model", facts.model), ("session_id", facts.sessionID), ("terminal_reason", facts.terminalReason),
+                                          ("result", facts.resultText)]
+        for (key, value) in texts { if let value { fields.append(string(key, value)) } }
+        return .object(fields)
+    }
+
+    static func facts(_ value: JSONValue) throws(JournalDecodingError) -> AgentRunFacts {
+        let f = Fields(value)
+        func number(_ key: String) -> Int? { f.has(key) ? Int(f.optionalDouble(key) ?? 0) : nil }
+        return AgentRunFacts(costUSD: f.optionalDouble("cost_usd"), inputTokens: number("input_tokens"), outputTokens: number("output_tokens"),
+                             cacheReadTokens: number("cache_read_tokens"), cacheCreationTokens: number("cache_creation_tokens"),
+                             reasoningTokens: number("reasoning_tokens"), turns: number("turns"), durationMs: number("duration_ms"),
+                             model: f.optionalString("model"), sessionID: f.optionalString("session_id"), isError: try f.bool("is_error"),
+                             apiErrorStatus: number("api_error_status"), terminalReason: f.optionalString("terminal_reason"),
+                             resultText: f.optionalString("result"), budgetExhausted: try f.bool("budget_exhausted"))
     }
 
     static func encode(_ summary: RunSummary) -> JSONValue {
@@ -234,7 +269,17 @@ extension JournalRecord {
             guard let outcome = SchedulerEvent.PhaseOutcome(rawValue: name) else {
                 throw JournalDecodingError(description: "unknown phase outcome \(name)")
             }
-            return .phaseFinished(itemID: try f.string("item"), phase: try f.string("phase"), outcome: outcome, detail: try f.string("detail"))
+            return .phaseFinished(itemID: try f.string("item"), phase: try f.string("phase"), outcome: outcome, detail: try f.string("detail"),
+                                  facts: f.has("facts") ? try facts(f.value("facts")) : nil)
+        case "activity":
+            var activities: [AgentActivity] = []
+            for entry in try f.array("activities") {
+                let a = Fields(entry)
+                let name = try a.string("kind")
+                guard let kind = AgentActivity.Kind(rawValue: name) else { throw JournalDecodingError(description: "unknown activity kind \(name)") }
+                activities.append(AgentActivity(kind, try a.string("text"), turn: a.has("turn") ? try a.int("turn") : nil))
+            }
+            return .agentActivity(itemID: try f.string("item"), phase: try f.string("phase"), activities: activities)
         case "item_blocked":
             return .itemBlocked(id: try f.string("id"), reason: try f.string("reason"))
         case "item_completed":

@@ -46,9 +46,8 @@ public final class RunJournal: Sendable {
 
 /// Turns events into journal lines, keeping what a reference to an attempt log needs.
 struct JournalEncoder {
-    /// The attempt log of each item's running phase, and how far each log has been referenced.
+    /// The attempt log of each item's running phase.
     private var logs: [String: String] = [:]
-    private var cursors: [String: Int] = [:]
     private var phasesUsed = 0
     private var costUSD: Double?
 
@@ -63,11 +62,12 @@ struct JournalEncoder {
         case .phaseStarted(let itemID, let phase, let attempt, _, _):
             let file = RunContext.logFileName(itemID: itemID, phase: phase, attempt: attempt)
             logs[itemID + "\u{0}" + phase] = file
-            cursors[file] = 0
         case .agentOutput(let itemID, let phase, let lines):
             return [.line(JournalRecord.encode(.output(itemID: itemID, phase: phase, source: outputSource(itemID, phase, lines)), time: time))]
         case .capUsage(let used, _):
             phasesUsed = used
+        case .phaseFinished(_, _, _, _, let facts):
+            if let cost = facts?.costUSD { costUSD = (costUSD ?? 0) + cost }
         case .halted(let summary):
             return [.line(JournalRecord.encode(.event(event), time: time)),
                     .line(JournalRecord.encode(.end(JournalEnd(exitCode: summary.exitCode, phases: summary.phasesExecuted, costUSD: costUSD)),
@@ -82,18 +82,18 @@ struct JournalEncoder {
         return [.line(JournalRecord.encode(.event(event), time: time))]
     }
 
-    /// A byte range of the attempt log when every line says how long it is there; the lines
-    /// themselves otherwise (a runner that keeps no log).
-    private mutating func outputSource(_ itemID: String, _ phase: String, _ lines: [AgentOutputLine]) -> JournalRecord.OutputSource {
-        guard let file = logs[itemID + "\u{0}" + phase], let from = cursors[file] else { return .inline(lines) }
-        var length = 0
+    /// A byte range of the attempt log when the lines lie there one after another; the lines
+    /// themselves otherwise (a runner that keeps no log, an overlong line, stdout lines the
+    /// agent's translator turned into activity in between).
+    private func outputSource(_ itemID: String, _ phase: String, _ lines: [AgentOutputLine]) -> JournalRecord.OutputSource {
+        guard let file = logs[itemID + "\u{0}" + phase], let from = lines.first?.logOffset else { return .inline(lines) }
+        var end = from
         for line in lines {
-            guard let bytes = line.logBytes else { return .inline(lines) }
-            length += bytes
+            guard line.logOffset == end, let bytes = line.logBytes else { return .inline(lines) }
+            end += bytes
         }
-        cursors[file] = from + length
         let stderr = lines.indices.filter { lines[$0].stream == .stderr }
-        return .log(file: file, from: from, to: from + length, count: lines.count, stderrLines: stderr)
+        return .log(file: file, from: from, to: end, count: lines.count, stderrLines: stderr)
     }
 }
 

@@ -69,17 +69,17 @@ final class OutcomeHandler {
             try await subphaseCompleted(id, result, startSHA: completion.startSHA)
         case .failed(let reason):
             events.info("[\(id)] Phase failed: \(reason)")
-            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .failed, detail: reason))
+            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .failed, detail: reason, facts: nil))
             try await block(id, reason: reason, outcome: .failed, anchor: anchor)
             setBreaker(consecutiveExhaustions + 1)
         case .blocked(let reason):
             events.info("[\(id)] Phase blocked: \(reason)")
-            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .blocked, detail: reason))
+            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .blocked, detail: reason, facts: nil))
             try await block(id, reason: reason, outcome: .blocked, anchor: anchor)
             setBreaker(0)
         case .cancelled:
             events.info("[\(id)] Phase cancelled")
-            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .cancelled, detail: "Shutdown requested"))
+            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .cancelled, detail: "Shutdown requested", facts: nil))
             let item = try? await coordinator.snapshot().first { $0.id == id }
             await coordinator.writeWorklog(itemID: id, title: item?.title ?? id, phase: item?.phase ?? "unknown",
                                            outcome: .cancelled, summary: "Shutdown requested")
@@ -127,7 +127,7 @@ final class OutcomeHandler {
     private func phaseCompleted(_ id: String, _ result: PhaseResult, startSHA: String?, othersRunning: Bool) async throws {
         let tag = "[\(id)][\(result.phase.uppercased())]"
         events.info("\(tag) Result: PHASE_COMPLETE — \(result.summary)")
-        events.publish(.phaseFinished(itemID: id, phase: result.phase, outcome: .complete, detail: result.summary))
+        events.publish(.phaseFinished(itemID: id, phase: result.phase, outcome: .complete, detail: result.summary, facts: nil))
         let pipelines = context.config.pipelines
         let guardrails = context.config.guardrails
         let prefix = context.config.project.prefix
@@ -186,7 +186,7 @@ final class OutcomeHandler {
     /// More work remains in this phase (docs/compatibility.md#handling-results): commit now, run the same phase again.
     private func subphaseCompleted(_ id: String, _ result: PhaseResult, startSHA: String?) async throws {
         events.info("[\(id)][\(result.phase.uppercased())] Result: SUBPHASE_COMPLETE — \(result.summary)")
-        events.publish(.phaseFinished(itemID: id, phase: result.phase, outcome: .subphaseComplete, detail: result.summary))
+        events.publish(.phaseFinished(itemID: id, phase: result.phase, outcome: .subphaseComplete, detail: result.summary, facts: nil))
         let prefix = context.config.project.prefix
         let (title, created) = try await coordinator.transaction { transaction -> (String, Int) in
             guard let index = transaction.index(of: id) else { throw StoreError.itemNotFound(id) }
@@ -214,7 +214,7 @@ final class OutcomeHandler {
         case .blocked: (outcome, worklogOutcome) = (.blocked, .blocked)
         case .subphaseComplete: (outcome, worklogOutcome) = (.subphaseComplete, .subphaseComplete)
         }
-        events.publish(.phaseFinished(itemID: id, phase: "triage", outcome: outcome, detail: result.summary))
+        events.publish(.phaseFinished(itemID: id, phase: "triage", outcome: outcome, detail: result.summary, facts: nil))
         let title = try await coordinator.snapshot().first { $0.id == id }?.title ?? id
         await coordinator.writeWorklog(itemID: id, title: title, phase: "triage", outcome: worklogOutcome, summary: result.summary)
         await ingestFollowUps(result)

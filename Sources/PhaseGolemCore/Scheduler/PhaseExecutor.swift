@@ -58,6 +58,8 @@ public struct RunContext: Sendable {
             case .output(let lines): events.publish(.agentOutput(itemID: itemID, phase: phase, lines: lines))
             case .warning(let message): events.warn(message)
             case .debug(let message): events.debug(message)
+            case .activity(let activities): events.publish(.agentActivity(itemID: itemID, phase: phase, activities: activities))
+            case .facts: break
             }
         }
     }

@@ -25,8 +25,14 @@ public enum SchedulerEvent: Sendable {
     case phaseStarted(itemID: String, phase: String, attempt: Int, maxAttempts: Int, isDestructive: Bool)
     /// Lines the agent printed (coalesced batches; every line is also in the attempt's log file).
     case agentOutput(itemID: String, phase: String, lines: [AgentOutputLine])
-    /// A phase finished: its outcome in a word and the summary or reason.
-    case phaseFinished(itemID: String, phase: String, outcome: PhaseOutcome, detail: String)
+    /// Readable lines about what the running agent does (`Bash: swift test`), translated from
+    /// its structured output; sent instead of `.agentOutput` for the stdout of an agent whose
+    /// output is translated (Claude in stream-json). Coalesced batches, like `.agentOutput`.
+    case agentActivity(itemID: String, phase: String, activities: [AgentActivity])
+    /// A phase finished: its outcome in a word, the summary or reason, and what the agent
+    /// reported about its runs (all attempts of the phase taken together by
+    /// `AgentRunFacts.adding`; nil when no agent ran, e.g. a phase refused before it started).
+    case phaseFinished(itemID: String, phase: String, outcome: PhaseOutcome, detail: String, facts: AgentRunFacts?)
     /// An item was blocked (with the reason stored on it).
     case itemBlocked(id: String, reason: String)
     /// An item reached Done and was archived.
@@ -107,9 +113,9 @@ public final class EventBus: Sendable {
         let room = self.room
         return AsyncStream(unfolding: {
             let event = await source.next()
-            if case .agentOutput(_, _, let lines)? = event {
+            if let event, case let count = Self.agentLineCount(event), count > 0 {
                 let hasRoom = backlog.withLock { backlog in
-                    backlog -= lines.count
+                    backlog -= count
                     return backlog <= limit
                 }
                 if hasRoom {
@@ -121,8 +127,7 @@ public final class EventBus: Sendable {
     }
 
     public func publish(_ event: SchedulerEvent) {
-        let added: Int
-        if case .agentOutput(_, _, let lines) = event { added = lines.count } else { added = 0 }
+        let added = Self.agentLineCount(event)
         // Yield under the lock so that concurrent publishers cannot reorder one subscriber's events.
         let backlogs = state.withLock { state -> [Locked<Int>] in
             for subscriber in state.subscribers {
@@ -143,6 +148,15 @@ public final class EventBus: Sendable {
             defer { waiters.withLock { $0 -= 1 } }
             guard backlogs.contains(where: { $0.value > limit }) else { return }
             if room.wait(timeout: deadline) == .timedOut { return }
+        }
+    }
+
+    /// How many agent lines (output or activity) an event carries: what back-pressure counts.
+    public static func agentLineCount(_ event: SchedulerEvent) -> Int {
+        switch event {
+        case .agentOutput(_, _, let lines): lines.count
+        case .agentActivity(_, _, let activities): activities.count
+        default: 0
         }
     }
 

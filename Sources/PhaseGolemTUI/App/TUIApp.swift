@@ -204,8 +204,7 @@ struct EventQueue {
     }
 
     private static func lines(_ event: SchedulerEvent?) -> Int {
-        if case .agentOutput(_, _, let lines)? = event { return lines.count }
-        return 0
+        event.map(EventBus.agentLineCount) ?? 0
     }
 }
 

@@ -51,6 +51,8 @@ public enum ViewReducer {
             if !state.run.selectionPinned { state.run.selected = index }
         case let .agentOutput(itemID, _, lines):
             for line in lines { appendLog(&state, itemID: itemID, text: line.text, level: nil) }
+        case let .agentActivity(itemID, _, activities):
+            for activity in activities { appendLog(&state, itemID: itemID, text: activity.text, level: nil) }
         case .phaseFinished:
             break
         case let .itemBlocked(id, reason):

@@ -5,11 +5,27 @@ import Testing
 /// Command lines, names and availability probes of docs/compatibility.md#agents, docs/compatibility.md#run-startup step 7.
 @Suite("Agent command")
 struct AgentCommandTests {
-    @Test func claudeArgv() {
+    @Test("Claude runs in stream-json by default (docs/decisions.md D13)")
+    func claudeArgv() {
         #expect(AgentCommand(AgentConfig(cli: .claude)).argv(prompt: "do it")
+            == ["claude", "--dangerously-skip-permissions", "--output-format", "stream-json", "--verbose", "-p", "do it"])
+        #expect(AgentCommand(AgentConfig(cli: .claude, model: "opus")).argv(prompt: "do it", maxBudgetUSD: 1.239)
+            == ["claude", "--dangerously-skip-permissions", "--model", "opus", "--output-format", "stream-json", "--verbose",
+                "--max-budget-usd", "1.23", "-p", "do it"])
+        #expect(AgentCommand(AgentConfig(cli: .claude)).makeTranslator() is ClaudeStreamTranslator)
+    }
+
+    @Test("output = \"text\" keeps the original's exact command line")
+    func claudeTextArgv() {
+        #expect(AgentCommand(AgentConfig(cli: .claude, output: .text)).argv(prompt: "do it", maxBudgetUSD: 2)
             == ["claude", "--dangerously-skip-permissions", "-p", "do it"])
-        #expect(AgentCommand(AgentConfig(cli: .claude, model: "opus")).argv(prompt: "do it")
+        #expect(AgentCommand(AgentConfig(cli: .claude, model: "opus", output: .text)).argv(prompt: "do it")
             == ["claude", "--dangerously-skip-permissions", "--model", "opus", "-p", "do it"])
+        #expect(AgentCommand(AgentConfig(cli: .claude, output: .text)).makeTranslator() == nil)
+        #expect(!AgentConfig(cli: .claude, output: .text).reportsCost)
+        #expect(AgentConfig(cli: .claude).reportsCost)
+        #expect(!AgentConfig(cli: .command, command: ["x"], output: .streamJSON).reportsCost)
+        #expect(AgentCommand(AgentConfig(cli: .command, command: ["x"], output: .streamJSON)).makeTranslator() != nil)
     }
 
     @Test func opencodeArgv() {

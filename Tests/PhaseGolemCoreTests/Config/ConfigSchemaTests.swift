@@ -59,10 +59,10 @@ struct ConfigSchemaTests {
 
     @Test func unknownKeyInAgentIsRejectedWithSuggestion() {
         #expect(Support.problems("[agent]\nmodle = \"opus\"\n") == [
-            "agent: unknown key 'modle' (did you mean 'model'? allowed keys: cli, model, command)",
+            "agent: unknown key 'modle' (did you mean 'model'? allowed keys: cli, model, command, output)",
         ])
         #expect(Support.problems("[agent]\ncli_tool = \"claude\"\n") == [
-            "agent: unknown key 'cli_tool' (allowed keys: cli, model, command)",
+            "agent: unknown key 'cli_tool' (allowed keys: cli, model, command, output)",
         ])
     }
 

@@ -113,7 +113,7 @@ struct ConfigValidationTests {
         #expect(error?.description == """
             Config validation failed:
               - execution.max_retries: invalid value -2 (expected a non-negative integer)
-              - agent: unknown key 'modle' (did you mean 'model'? allowed keys: cli, model, command)
+              - agent: unknown key 'modle' (did you mean 'model'? allowed keys: cli, model, command, output)
               - execution.max_wip must be >= 1
               - execution.max_concurrent must be >= 1
               - agent.model must not start with '-' (flag-like values are rejected)

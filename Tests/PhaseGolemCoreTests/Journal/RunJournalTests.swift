@@ -22,19 +22,21 @@ struct RunJournalTests {
             .itemPromoted(id: "WRK-a", phase: "build"),
             .phaseStarted(itemID: "WRK-a", phase: "build", attempt: 1, maxAttempts: 3, isDestructive: true),
             .agentOutput(itemID: "WRK-a", phase: "build", lines: [
-                AgentOutputLine(stream: .stdout, text: "hello", logBytes: 6),
-                AgentOutputLine(stream: .stderr, text: "oops\u{1B}[31m", logBytes: 9 + 9 + 1),
-                AgentOutputLine(stream: .stdout, text: "", logBytes: 1),
+                AgentOutputLine(stream: .stdout, text: "hello", logOffset: 0, logBytes: 6),
+                AgentOutputLine(stream: .stderr, text: "oops\u{1B}[31m", logOffset: 6, logBytes: 9 + 9 + 1),
+                AgentOutputLine(stream: .stdout, text: "", logOffset: 25, logBytes: 1),
             ]),
-            .agentOutput(itemID: "WRK-a", phase: "build", lines: [AgentOutputLine(stream: .stdout, text: "ünïcode", logBytes: 10)]),
-            .phaseFinished(itemID: "WRK-a", phase: "build", outcome: .complete, detail: "built it"),
+            .agentOutput(itemID: "WRK-a", phase: "build", lines: [AgentOutputLine(stream: .stdout, text: "ünïcode", logOffset: 26, logBytes: 10)]),
+            .agentActivity(itemID: "WRK-a", phase: "build", activities: [AgentActivity(.tool, "Bash: swift test", turn: 2), AgentActivity(.text, "done")]),
+            .phaseFinished(itemID: "WRK-a", phase: "build", outcome: .complete, detail: "built it",
+                           facts: AgentRunFacts(costUSD: 0.25, inputTokens: 10, outputTokens: 20, turns: 3, model: "opus", isError: false)),
             .capUsage(used: 1, cap: 7),
             .itemCompleted(id: "WRK-a"),
             .targetCompleted(id: "WRK-a", index: 0, total: 3),
             .targetStarted(id: "WRK-b", index: 1, total: 3),
             .phaseStarted(itemID: "WRK-b", phase: "triage", attempt: 1, maxAttempts: 1, isDestructive: false),
             .agentOutput(itemID: "WRK-x", phase: "triage", lines: [AgentOutputLine(stream: .stderr, text: "no log here")]),
-            .phaseFinished(itemID: "WRK-b", phase: "triage", outcome: .blocked, detail: "needs a human"),
+            .phaseFinished(itemID: "WRK-b", phase: "triage", outcome: .blocked, detail: "needs a human", facts: nil),
             .breakerChanged(count: 1, threshold: 2),
             .itemBlocked(id: "WRK-b", reason: "needs a human"),
             .targetBlocked(id: "WRK-b", index: 1, total: 3, reason: "needs a human", autoAdvancing: true, next: "WRK-c"),
@@ -93,7 +95,7 @@ struct RunJournalTests {
         let (header, decoded, ends) = try await Self.roundTrip(events, root: directory.path, runID: "20261206T160000Z-1")
         #expect(header == Self.header(runID: "20261206T160000Z-1"))
         #expect(decoded.map(Self.text) == ([SchedulerEvent.log(.info, "before the header")] + events).map(Self.text))
-        #expect(ends == [JournalEnd(exitCode: 1, phases: 1, costUSD: nil), JournalEnd(exitCode: 0, phases: 3, costUSD: nil)])
+        #expect(ends == [JournalEnd(exitCode: 1, phases: 1, costUSD: 0.25), JournalEnd(exitCode: 0, phases: 3, costUSD: 0.25)])
         let summary = try String(contentsOfFile: directory.path + "/.phase-golem/runs/20261206T160000Z-1/summary.json", encoding: .utf8)
         #expect(summary == Self.summary.json())
     }
@@ -152,5 +154,44 @@ struct RunJournalTests {
         #expect(AgentOutputCollector.callbackText(head: Array("abc\r".utf8), totalBytes: 4) == "abc")
         #expect(AgentOutputCollector.callbackText(head: Array("abcdef".utf8), totalBytes: 100, maxLineBytes: 3)
             == "abc … [line truncated: 100 bytes, in full in the log file]")
+    }
+}
+
+@Suite("run journal: attempt log references")
+struct JournalLogReferenceTests {
+    /// The collector's offsets point at the lines in the log it writes, so a reader rebuilds
+    /// the same lines; an overlong line (written in pieces) is not referenced.
+    @Test func collectorOffsetsPointAtTheLinesInItsLog() throws {
+        let directory = try TemporaryDirectory("pg-journal")
+        let path = directory.file(".phase-golem/logs/x/a.log")
+        let delivered = Locked<[AgentOutputLine]>([])
+        let collector = AgentOutputCollector(log: try BufferedFileWriter.create(path: path),
+                                             limits: .init(maxLineBytes: 8)) { event in
+            if case .output(let lines) = event { delivered.withLock { $0 += lines } }
+        }
+        for (text, stream) in [("one\r\ntwo\n", AgentOutputLine.Stream.stdout), ("err ü\n", .stderr), ("three\n", .stdout),
+                               ("far too long a line\n", .stdout), ("", .stdout)] {
+            Array(text.utf8).withUnsafeBytes { collector.consume($0, from: stream) }
+        }
+        #expect(collector.finish() == nil)
+        let lines = delivered.value
+        #expect(lines.map(\.text) == ["one", "two", "err ü", "three", "far too  … [line truncated: 19 bytes, in full in the log file]"])
+        #expect(lines.last?.logOffset == nil)
+        let whole = Array(lines.prefix(4))
+        let from = try #require(whole.first?.logOffset)
+        let to = try #require(whole.last.flatMap { line in line.logOffset.flatMap { offset in line.logBytes.map { offset + $0 } } })
+        var encoder = JournalEncoder()
+        _ = encoder.chunks(for: .phaseStarted(itemID: "I", phase: "p", attempt: 1, maxAttempts: 1, isDestructive: false), time: 0)
+        let line = encoder.chunks(for: .agentOutput(itemID: "I", phase: "p", lines: whole), time: 0)
+        guard case .line(let bytes)? = line.first, case .output(_, _, let source) = try JournalRecord.decode(bytes.dropLast()).record,
+              case .log(_, let f, let t, let count, let stderr) = source else {
+            Issue.record("not a reference")
+            return
+        }
+        #expect((f, t, count, stderr) == (from, to, 4, [2]))
+        let resolver = AgentLogResolver(root: directory.path, runID: "x")
+        let event = resolver.event(itemID: "I", phase: "p", source: .log(file: "a.log", from: f, to: t, count: 4, stderrLines: [2]))
+        guard case .agentOutput(_, _, let rebuilt) = event else { return }
+        #expect(rebuilt == whole)
     }
 }
