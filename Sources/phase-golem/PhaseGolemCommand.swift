@@ -27,6 +27,7 @@ struct PhaseGolemCommand: AsyncParsableCommand {
             UnblockCommand.self,
             RunCommand.self,
             TriageCommand.self,
+            RunsCommand.self,
             DemoCommand.self,
             DemoAgentCommand.self,
         ]
