@@ -28,6 +28,7 @@ struct PhaseGolemCommand: AsyncParsableCommand {
             RunCommand.self,
             TriageCommand.self,
             RunsCommand.self,
+            WatchCommand.self,
             DemoCommand.self,
             DemoAgentCommand.self,
         ]
