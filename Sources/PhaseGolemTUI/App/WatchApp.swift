@@ -39,15 +39,7 @@ public final class WatchApp: Sendable {
         BlockingThread.start { follower.follow(into: queue, notice: notice, stop: stop) }
         defer { stop.withLock { $0 = true } }
 
-        let input = TUIInput(projectName: header.projectName, agentDescription: header.agentDescription, params: header.params,
-                             items: header.items.map { TUIInput.Item(id: $0.id, title: $0.title, status: $0.status, phase: $0.phase, phases: $0.phases) },
-                             maxRetries: header.maxRetries, phaseTimeoutMinutes: header.phaseTimeoutMinutes,
-                             breakerThreshold: header.breakerThreshold, defaultPhases: header.defaultPhases,
-                             colors: terminal.colors, unicode: terminal.unicode)
-        var state = ViewState(input: input)
-        state.watching = true
-        ViewReducer.tick(&state, now: Double(header.startedAt) / 1000)
-        ViewReducer.reduce(&state, event: .runStarted(header.params))
+        var state = ViewState(watching: header, colors: terminal.colors, unicode: terminal.unicode)
         ViewReducer.resize(&state, width: terminal.size.width, height: terminal.size.height)
         var lastFrame = 0.0
         var dirty = true
@@ -141,5 +133,19 @@ struct JournalFollower: Sendable {
                 MonotonicClock.sleep(Self.pollInterval)
             }
         }
+    }
+}
+
+extension ViewState {
+    /// The state a watcher starts from: the run screen of the run a journal header describes.
+    public init(watching header: JournalHeader, colors: Bool, unicode: Bool) {
+        let input = TUIInput(projectName: header.projectName, agentDescription: header.agentDescription, params: header.params,
+                             items: header.items.map { TUIInput.Item(id: $0.id, title: $0.title, status: $0.status, phase: $0.phase, phases: $0.phases) },
+                             maxRetries: header.maxRetries, phaseTimeoutMinutes: header.phaseTimeoutMinutes,
+                             breakerThreshold: header.breakerThreshold, defaultPhases: header.defaultPhases, colors: colors, unicode: unicode)
+        self.init(input: input)
+        watching = true
+        ViewReducer.tick(&self, now: Double(header.startedAt) / 1000)
+        ViewReducer.reduce(&self, event: .runStarted(header.params))
     }
 }
