@@ -27,6 +27,8 @@ struct PhaseGolemCommand: AsyncParsableCommand {
             UnblockCommand.self,
             RunCommand.self,
             TriageCommand.self,
+            RunsCommand.self,
+            WatchCommand.self,
             DemoCommand.self,
             DemoAgentCommand.self,
         ]

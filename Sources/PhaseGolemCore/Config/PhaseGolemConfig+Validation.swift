@@ -32,6 +32,7 @@ extension PhaseGolemConfig {
         if execution.agentFailureLimit < 1 {
             problems.append("execution.agent_failure_limit must be >= 1 (consecutive agent failures before the run halts AgentUnavailable)")
         }
+        if execution.keepRuns < 1 { problems.append("execution.keep_runs must be >= 1 (the run in progress is always kept)") }
         if let model = agent.model {
             if model.isEmpty || !model.unicodeScalars.allSatisfy(Self.isAllowedModelScalar) {
                 problems.append("agent.model contains invalid characters (allowed: alphanumeric, '.', '_', '/', '-')")
