@@ -17,6 +17,32 @@ enum RunBenchmark {
 
         """
 
+    /// An agent that prints Claude's stream-json as the real CLI does for a short phase (init,
+    /// text, a tool call and its result, the final text, the result line), then does what
+    /// `instantAgent` does. With `BENCH_STREAM_LINES`, it first prints that many pairs of a
+    /// `Bash` tool call and a 1 KB tool result (about 1.25 KB per line).
+    static let streamAgent = """
+        #!/bin/sh
+        [ "$1" = "--version" ] && exit 0
+        printf '{"type":"system","subtype":"init","cwd":"%s","session_id":"081e1187-f96d-4e43-a894-b303a57272ad","model":"claude-opus-5-5","tools":["Task","Bash","Edit","Read","Write"],"claude_code_version":"2.1.327"}\n' "$PWD"
+        printf '{"type":"assistant","message":{"id":"m1","model":"claude-opus-5-5","content":[{"type":"text","text":"I will write the result."}],"usage":{"input_tokens":2000,"cache_creation_input_tokens":1000,"cache_read_input_tokens":5000,"output_tokens":1}},"parent_tool_use_id":null}\n'
+        if [ -n "$BENCH_STREAM_LINES" ]; then
+            pad=$(head -c 1000 /dev/zero | tr '\\0' x)
+            call='{"type":"assistant","message":{"id":"m1","content":[{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"swift test --filter Benchmark"}}]},"parent_tool_use_id":null}'
+            result='{"type":"user","message":{"content":[{"type":"tool_result","tool_use_id":"t1","content":"'"$pad"'"}]}}'
+            printf '%s\n%s\n' "$call" "$result" > .phase-golem/stream-pair.txt
+            yes "$(cat .phase-golem/stream-pair.txt)" | head -n $((BENCH_STREAM_LINES * 2))
+        fi
+        printf '{"type":"assistant","message":{"id":"m1","content":[{"type":"tool_use","id":"t2","name":"Write","input":{"file_path":"%s/notes.md","content":"artifact"}}]},"parent_tool_use_id":null}\n' "$PWD"
+        printf '{"type":"user","message":{"content":[{"type":"tool_result","tool_use_id":"t2","content":"File created successfully"}]}}\n'
+        printf 'artifact %s %s\n' "$PHASE_GOLEM_ITEM_ID" "$PHASE_GOLEM_PHASE" >> "$PHASE_GOLEM_CHANGE_FOLDER/notes.md"
+        printf '{"item_id":"%s","phase":"%s","result":"phase_complete","summary":"done"}' \
+            "$PHASE_GOLEM_ITEM_ID" "$PHASE_GOLEM_PHASE" > "$PHASE_GOLEM_RESULT_PATH"
+        printf '{"type":"assistant","message":{"id":"m2","content":[{"type":"text","text":"Wrote the result."}],"usage":{"input_tokens":2000,"cache_creation_input_tokens":1000,"cache_read_input_tokens":5000,"output_tokens":1}},"parent_tool_use_id":null}\n'
+        printf '{"type":"result","subtype":"success","is_error":false,"num_turns":2,"duration_ms":242,"total_cost_usd":0.04,"usage":{"input_tokens":4000,"cache_creation_input_tokens":2000,"cache_read_input_tokens":10000,"output_tokens":600},"session_id":"081e1187-f96d-4e43-a894-b303a57272ad","result":"Wrote the result.","terminal_reason":"completed","api_error_status":null}\n'
+
+        """
+
     static let config = """
         [project]
         prefix = "WRK"
@@ -50,7 +76,8 @@ enum RunBenchmark {
     }
 
     /// A git project with `ready` Ready items and, optionally, `others` bulk items and `targets` InProgress targets.
-    static func makeProject(at root: String, ready: Int, targets: Int, others: Int, agent: String = instantAgent) -> [String] {
+    static func makeProject(at root: String, ready: Int, targets: Int, others: Int, agent: String = instantAgent,
+                            streamJSON: Bool = false) -> [String] {
         _ = try? ProcessRunner.run("rm", ["-rf", root])
         if others > 0 {
             Bench.generate(count: others, blocked: 0, root: root)
@@ -77,7 +104,8 @@ enum RunBenchmark {
             try FileIO.writeAtomically(FileIO.join(root, ".task-golem/tasks.jsonl"), chunks: [StoreFileFormat.serialize(items, dialect: .v01)])
             try FileIO.writeAtomically(FileIO.join(root, ".task-golem/archive.jsonl"), chunks: [StoreFileFormat.header + [0x0A]])
             try FileIO.writeAtomically(FileIO.join(root, ".task-golem/tasks.lock"), chunks: [])
-            try FileIO.writeAtomically(FileIO.join(root, "phase-golem.toml"), chunks: [Array(config.utf8)])
+            let text = streamJSON ? config.replacing("command = [\"./agent.sh\"]", with: "command = [\"./agent.sh\"]\noutput = \"stream-json\"") : config
+            try FileIO.writeAtomically(FileIO.join(root, "phase-golem.toml"), chunks: [Array(text.utf8)])
             try FileIO.writeAtomically(FileIO.join(root, "agent.sh"), chunks: [Array(agent.utf8)])
             try FileIO.writeAtomically(FileIO.join(root, ".gitignore"), chunks: [Array(".phase-golem/\n".utf8)])
             chmod(FileIO.join(root, "agent.sh"), 0o755)
@@ -175,6 +203,49 @@ enum RunBenchmark {
         }
         print("output: 1,000,000 agent lines in one phase: \(Format.tenths(chattySeconds)) s, peak \(chattyPeak / 1024) MB, "
             + "\(logged) lines in the log file")
+        streamBenchmark(binary: binary, base: base)
+    }
+
+    /// 4. The 20-item pipeline with a stream-json agent against the same with a text agent,
+    /// alternating runs; 5. one phase streaming about 1 GB of stream-json (`BENCH_STREAM_MB`).
+    static func streamBenchmark(binary: String, base: String) {
+        let runs = getenv("BENCH_RUNS").flatMap { Int(String(cString: $0)) } ?? 3
+        var text: [Double] = []
+        var stream: [Double] = []
+        var peaks: [Int] = []
+        for _ in 0..<runs {
+            let textRoot = FileIO.join(base, "pipeline-text")
+            _ = makeProject(at: textRoot, ready: 20, targets: 0, others: 0)
+            text.append(timeRun(binary, ["run"], in: textRoot).0)
+            let streamRoot = FileIO.join(base, "pipeline-stream")
+            _ = makeProject(at: streamRoot, ready: 20, targets: 0, others: 0, agent: streamAgent, streamJSON: true)
+            let (seconds, peak) = timeRun(binary, ["run"], in: streamRoot)
+            stream.append(seconds)
+            peaks.append(peak)
+        }
+        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        print("stream-json: 20 items x 3 phases, \(runs) alternating runs: text agent median \(Int((median(text) * 1000).rounded())) ms "
+            + "(\(text.map { String(Int(($0 * 1000).rounded())) }.joined(separator: ", "))), stream-json agent median "
+            + "\(Int((median(stream) * 1000).rounded())) ms (\(stream.map { String(Int(($0 * 1000).rounded())) }.joined(separator: ", "))), "
+            + "ratio \(Format.tenths(median(stream) / median(text) * 100) )%, peak \(peaks.max().map { $0 / 1024 } ?? 0) MB")
+
+        let megabytes = getenv("BENCH_STREAM_MB").flatMap { Int(String(cString: $0)) } ?? 1024
+        let flood = FileIO.join(base, "stream-flood")
+        let floodTargets = makeProject(at: flood, ready: 0, targets: 1, others: 0, agent: streamAgent, streamJSON: true)
+        // A call line and a result line together are about 1,250 bytes.
+        let pairs = megabytes * 1_048_576 / 1_250
+        let (floodSeconds, floodPeak) = timeRun(binary, ["run", "--target", floodTargets[0], "--cap", "1"], in: flood,
+                                                environment: ["BENCH_STREAM_LINES": String(pairs)])
+        var bytes = 0
+        var lines = 0
+        if let found = try? ProcessRunner.run("/bin/sh", ["-c", "cat .phase-golem/logs/*/*spec_1.log | wc -c; cat .phase-golem/logs/*/*spec_1.log | wc -l"], in: flood) {
+            let numbers = found.stdoutText.split(separator: "\n").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            bytes = numbers.first ?? 0
+            lines = numbers.dropFirst().first ?? 0
+        }
+        let expectedLines = pairs * 2 + 6
+        print("stream-json flood: \(pairs * 2) lines in one phase: \(Format.tenths(floodSeconds)) s, peak \(floodPeak / 1024) MB, "
+            + "\(bytes / 1_048_576) MB and \(lines) lines in the log file (expected \(expectedLines) lines)")
     }
 }
 

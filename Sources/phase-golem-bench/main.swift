@@ -249,6 +249,11 @@ case "store":
     Bench.storeBenchmark(runs: runs, original: original, sizes: sizes, ours: ours)
 case "run":
     RunBenchmark.runBenchmark()
+case "run-stream":
+    // Only the stream-json measurements (BENCH_RUNS alternating runs, BENCH_STREAM_MB flood).
+    let base = "/tmp/phase-golem-bench-stream-\(getpid())"
+    defer { _ = try? ProcessRunner.run("rm", ["-rf", base]) }
+    RunBenchmark.streamBenchmark(binary: Bench.binaryPath(), base: base)
 case "tui":
     TUIBenchmark.run()
 case "generate":
@@ -264,6 +269,6 @@ case "generate":
         Bench.fail("\(error)")
     }
 default:
-    Logger.writeLine("usage: phase-golem-bench store [--runs N] [--original PATH] [--sizes 1000,10000] [--binary PATH] | run | tui | generate COUNT DIR [BLOCKED]", to: 2)
+    Logger.writeLine("usage: phase-golem-bench store [--runs N] [--original PATH] [--sizes 1000,10000] [--binary PATH] | run | run-stream | tui | generate COUNT DIR [BLOCKED]", to: 2)
     exit(2)
 }

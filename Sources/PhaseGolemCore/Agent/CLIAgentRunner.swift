@@ -78,7 +78,8 @@ public struct CLIAgentRunner: AgentRunner {
         onEvent(.debug("[agent] Spawning subprocess..."))
         let process: AgentProcess
         do {
-            process = try AgentProcess.spawn(argv: AgentCommand(config).argv(prompt: request.prompt, maxBudgetUSD: request.maxBudgetUSD),
+            process = try AgentProcess.spawn(argv: AgentCommand(config).argv(prompt: request.prompt, root: request.root,
+                                                                               maxBudgetUSD: request.maxBudgetUSD),
                                              environment: environment(for: request), directory: request.root)
         } catch {
             finish(collector, onEvent: onEvent)
@@ -118,8 +119,10 @@ public struct CLIAgentRunner: AgentRunner {
             if shuttingDown { ProcessGroupRegistry.killGroup(process.pid, grace: killGrace) }
             registry.unregister(process.pid)
             let status = process.reap()
-            onEvent(.debug("[agent] Subprocess exited (\(status.description))"))
+            // The agent's last output lines first: they came before its exit, as the original's
+            // inherited output did.
             finish(collector, onEvent: onEvent)
+            onEvent(.debug("[agent] Subprocess exited (status=\(status.plainValue))"))
             if shuttingDown { return .failure(AgentError("Shutdown requested")) }
             return collectResult(at: resultPath, status: status, onEvent: onEvent)
         }
