@@ -139,13 +139,13 @@ struct PreflightTests {
         var config = Self.config(["feature": Self.simple])
         config.execution.phaseTimeoutMinutes = 0
         let loaded = LoadedConfig(config: config, path: nil, baseDirectory: root)
-        #expect(Preflight(loaded: loaded, root: root).check(items: [], archivedIDs: []).map(\.description) == [
+        #expect(Preflight(loaded: loaded, root: root, host: Self.user).check(items: [], archivedIDs: []).map(\.description) == [
             "Preflight error: phase_timeout_minutes is 0: every agent would time out at once\n"
                 + "  Config: phase-golem.toml → execution.phase_timeout_minutes\n"
                 + "  Fix: Set execution.phase_timeout_minutes to the minutes a phase may take (default 30)",
         ])
         config.execution.phaseTimeoutMinutes = 0.5
-        #expect(Preflight(loaded: LoadedConfig(config: config, path: nil, baseDirectory: root), root: root)
+        #expect(Preflight(loaded: LoadedConfig(config: config, path: nil, baseDirectory: root), root: root, host: Self.user)
             .check(items: [], archivedIDs: []).isEmpty)
     }
 
