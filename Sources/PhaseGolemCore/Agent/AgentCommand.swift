@@ -13,20 +13,22 @@ public struct AgentCommand: Sendable, Equatable {
         self.config = config
     }
 
-    /// The program that runs: `claude`, `opencode`, or the first element of `[agent] command`.
+    /// The program that runs: `claude`, `opencode`, `codex`, or the first element of `[agent] command`.
     public var program: String {
         switch config.cli {
         case .claude: "claude"
         case .opencode: "opencode"
+        case .codex: "codex"
         case .command: config.command.first ?? ""
         }
     }
 
-    /// `Claude CLI`, `OpenCode CLI` or `Agent command ({program})`, as log lines and errors name it.
+    /// `Claude CLI`, `OpenCode CLI`, `Codex CLI` or `Agent command ({program})`, as log lines and errors name it.
     public var displayName: String {
         switch config.cli {
         case .claude: "Claude CLI"
         case .opencode: "OpenCode CLI"
+        case .codex: "Codex CLI"
         case .command: "Agent command (\(program))"
         }
     }
@@ -36,6 +38,7 @@ public struct AgentCommand: Sendable, Equatable {
         switch config.cli {
         case .claude: "Install: https://docs.anthropic.com/en/docs/claude-code"
         case .opencode: "Install: https://github.com/opencode-ai/opencode"
+        case .codex: "Install: https://github.com/openai/codex (or `pip install openai-codex-cli-bin`)"
         case .command: "Check [agent] command in phase-golem.toml."
         }
     }
@@ -45,11 +48,12 @@ public struct AgentCommand: Sendable, Equatable {
 
     /// The full argument vector for one run, program first and the prompt as one element.
     ///
-    /// `[agent] model` applies to claude and opencode only; a custom command gets exactly the
-    /// arguments the user configured.
+    /// `[agent] model` applies to claude, opencode and codex only; a custom command gets exactly
+    /// the arguments the user configured. `root` is the project root, which codex is told with
+    /// `-C` (it is also the working directory of every agent, docs/decisions.md D7).
     /// `maxBudgetUSD` (what is left of the run's budget) becomes Claude's `--max-budget-usd`
     /// in stream-json mode, so one phase cannot overspend by much; other agents ignore it.
-    public func argv(prompt: String, maxBudgetUSD: Double? = nil) -> [String] {
+    public func argv(prompt: String, root: String = ".", maxBudgetUSD: Double? = nil) -> [String] {
         switch config.cli {
         case .claude:
             var argv = ["claude", "--dangerously-skip-permissions"]
@@ -63,6 +67,20 @@ public struct AgentCommand: Sendable, Equatable {
             var argv = ["opencode", "run"]
             if let model = config.model { argv += ["--model", model] }
             return argv + ["--quiet", prompt]
+        case .codex:
+            // `--json`: one event per line, turned into activity lines (CodexEventTranslator).
+            // `--skip-git-repo-check`: the root is a git repository, but a worktree or a
+            // freshly initialized one must not make codex refuse. stdin is /dev/null for every
+            // agent (AgentProcess); codex would otherwise wait for the end of an open pipe.
+            var argv = ["codex", "exec", "--json", "--skip-git-repo-check"]
+            switch config.sandbox {
+            case .none: argv.append("--dangerously-bypass-approvals-and-sandbox")
+            case .workspaceWrite: argv += ["--sandbox", "workspace-write"]
+            }
+            argv += ["-C", Self.absolute(root, relativeTo: ".")]
+            if let model = config.model { argv += ["-m", model] }
+            // `--`: a prompt starting with `-` must not be read as an option.
+            return argv + ["--", prompt]
         case .command:
             return config.command + [prompt]
         }
@@ -71,7 +89,8 @@ public struct AgentCommand: Sendable, Equatable {
     /// A translator for the agent's stdout when it prints a structured stream, nil when its
     /// output is shown as it is.
     public func makeTranslator() -> (any AgentStreamTranslator)? {
-        config.effectiveOutput == .streamJSON ? ClaudeStreamTranslator() : nil
+        if config.cli == .codex { return CodexEventTranslator(price: config.price) }
+        return config.effectiveOutput == .streamJSON ? ClaudeStreamTranslator() : nil
     }
 
     /// Dollars with cent precision, rounded down so the agent never gets more than is left
@@ -84,13 +103,13 @@ public struct AgentCommand: Sendable, Equatable {
 
     /// Checks that the agent can be started, before any item is touched.
     ///
-    /// claude and opencode must answer `--version`, as the original required. A custom command
+    /// claude, opencode and codex must answer `--version`, as the original required. A custom command
     /// is only looked up, never run: an arbitrary program may not understand `--version`, and
     /// running it could have effects. A relative command path is resolved against `root`,
     /// the agent's working directory (docs/decisions.md D7). `searchPath` replaces `$PATH` (tests use it).
     public func verifyAvailable(root: String = ".", searchPath: String? = nil) throws(AgentError) {
         switch config.cli {
-        case .claude, .opencode:
+        case .claude, .opencode, .codex:
             var executable = program
             if let searchPath {
                 guard let found = Self.findExecutable(program, searchPath: searchPath, root: root) else {
@@ -199,5 +218,25 @@ public struct AgentCommand: Sendable, Equatable {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         guard getcwd(&buffer, buffer.count) != nil else { return "." }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+extension AgentCommand {
+    /// The `[config]` lines a Codex agent adds after `[config] Agent: …`: how much it may touch
+    /// and how its cost is known (docs/codex.md). Other agents add none.
+    public var configLines: [String] {
+        guard config.cli == .codex else { return [] }
+        let sandbox = switch config.sandbox {
+        case .none: "[config] Sandbox: none (codex runs with --dangerously-bypass-approvals-and-sandbox)"
+        case .workspaceWrite: "[config] Sandbox: workspace-write (codex may write only under the project root, /tmp and $TMPDIR; no network)"
+        }
+        let cost: String
+        if let price = config.price {
+            cost = "[config] Price: input $\(NumberText.decimal(price.input)), cached input $\(NumberText.decimal(price.cachedInput)), "
+                + "output $\(NumberText.decimal(price.output)) per million tokens"
+        } else {
+            cost = "[config] Cost: unknown (Codex reports tokens, not cost; set [agent] price to compute it)"
+        }
+        return [sandbox, cost]
     }
 }

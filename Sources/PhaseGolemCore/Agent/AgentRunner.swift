@@ -43,11 +43,23 @@ public struct AgentOutputLine: Sendable, Equatable {
     /// Set when the line was too long to keep whole: its full length in bytes (it is whole in
     /// the log file). `text` is then its start followed by the marker.
     public var truncatedFromBytes: Int?
+    /// Where the line is in the attempt's log file: its first byte and its length there
+    /// (`[stderr] ` prefix and newline included), when it was written there in one piece. The
+    /// run journal refers to agent output by byte range instead of copying it
+    /// (docs/journal.md). Not part of equality: it says where the line is, not what it is.
+    public var logOffset: Int?
+    public var logBytes: Int?
 
-    public init(stream: Stream, text: String, truncatedFromBytes: Int? = nil) {
+    public init(stream: Stream, text: String, truncatedFromBytes: Int? = nil, logOffset: Int? = nil, logBytes: Int? = nil) {
         self.stream = stream
         self.text = text
         self.truncatedFromBytes = truncatedFromBytes
+        self.logOffset = logOffset
+        self.logBytes = logBytes
+    }
+
+    public static func == (lhs: AgentOutputLine, rhs: AgentOutputLine) -> Bool {
+        lhs.stream == rhs.stream && lhs.text == rhs.text && lhs.truncatedFromBytes == rhs.truncatedFromBytes
     }
 
     /// What a cut line's text ends with.
@@ -66,9 +78,27 @@ public struct AgentOutputLine: Sendable, Equatable {
 /// Why an agent run produced no usable result, in the original's words (docs/compatibility.md#agents).
 public struct AgentError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String
+    /// What is known of how the attempt ended, for telling agent failures apart (docs/decisions.md D14).
+    public var cause: Cause
+    /// The last non-empty lines the agent printed (bounded), filled in by the executor's context.
+    public var outputTail: [String]
+    /// What the agent reported about its run (stream-json `result`), filled in by the executor's context.
+    public var facts: AgentRunFacts?
 
-    public init(_ description: String) {
+    /// How an attempt without a usable result ended.
+    public enum Cause: Sendable, Equatable {
+        /// Nothing more specific (timeouts, cancellation, an unreadable result file, …).
+        case unspecified
+        /// The program could not be started at all.
+        case couldNotStart
+        /// It ran and exited without writing a result file.
+        case noResultFile(AgentExitStatus)
+    }
+
+    public init(_ description: String, cause: Cause = .unspecified, outputTail: [String] = []) {
         self.description = description
+        self.cause = cause
+        self.outputTail = outputTail
     }
 }
 

@@ -4,6 +4,8 @@ public enum AgentCLI: String, Sendable, Equatable, CaseIterable {
     case claude
     /// The OpenCode CLI (`opencode`).
     case opencode
+    /// The OpenAI Codex CLI (`codex exec --json`; docs/codex.md).
+    case codex
     /// A user-supplied program from `[agent] command`; the prompt is passed as its last argument.
     case command
 }

@@ -8,7 +8,8 @@ struct ConfigDecoder {
     /// Pipelines whose `phases` list was present but (partly) undecodable.
     private(set) var pipelinesWithBadPhases: Set<String> = []
 
-    private static let agentKeys = ["cli", "model", "command", "output"]
+    private static let agentKeys = ["cli", "model", "command", "output", "sandbox", "price"]
+    private static let priceKeys = ["input", "cached_input", "output"]
     private static let phaseKeys = ["name", "workflows", "is_destructive", "destructive", "staleness"]
     private static let maxUInt32 = Int(UInt32.max)
 
@@ -69,6 +70,11 @@ struct ConfigDecoder {
         if let value = uint32("circuit_breaker_threshold", in: table, path: "execution") {
             execution.circuitBreakerThreshold = value
         }
+        if let value = seconds("agent_retry_backoff_seconds", in: table, path: "execution") {
+            execution.agentRetryBackoffSeconds = value
+        }
+        if let value = uint32("agent_failure_limit", in: table, path: "execution") { execution.agentFailureLimit = value }
+        if let value = uint32("agent_failure_streak", in: table, path: "execution") { execution.agentFailureStreak = value }
         if let value = table["max_cost_usd"] {
             let amount: Double? = switch value {
             case .integer(let number): Double(number)
@@ -83,6 +89,7 @@ struct ConfigDecoder {
                 problems.append(Self.mismatch("execution.max_cost_usd", expected: "a positive number of US dollars, such as 5 or 12.5", got: value))
             }
         }
+        if let value = uint32("keep_runs", in: table, path: "execution") { execution.keepRuns = value }
         return execution
     }
 
@@ -106,6 +113,9 @@ struct ConfigDecoder {
         if agent.cli == .opencode, agent.output == .streamJSON {
             problems.append(#"agent.output: "stream-json" is for claude (or a command that prints Claude's stream-json); OpenCode prints text (remove output or set output = "text")"#)
         }
+        if agent.cli == .codex, table["output"] != nil {
+            problems.append(#"agent.output: not used with agent.cli = "codex": codex always runs with --json and its events are read as such (remove output)"#)
+        }
 
         if agent.cli == .command {
             if table["command"] == nil {
@@ -126,7 +136,64 @@ struct ConfigDecoder {
                 #"agent.command: only used when agent.cli = "command", but cli is '\#(agent.cli.rawValue)' (set cli = "command" or remove command)"#
             )
         }
+        decodeCodexKeys(table, into: &agent)
         return agent
+    }
+
+    /// `sandbox` and `price`, which only a Codex agent uses (docs/codex.md).
+    private mutating func decodeCodexKeys(_ table: [String: TOMLNode], into agent: inout AgentConfig) {
+        let isCodex = agent.cli == .codex
+        if table["sandbox"] != nil {
+            if case .string("read-only") = table["sandbox"] {
+                problems.append(#"agent.sandbox: 'read-only' cannot work: the agent must write its result file under the project root (use "workspace-write" or "none")"#)
+            } else if let sandbox = enumValue("sandbox", in: table, path: "agent", as: CodexSandbox.self) {
+                agent.sandbox = sandbox
+            }
+            if !isCodex {
+                problems.append(#"agent.sandbox: only used when agent.cli = "codex", but cli is '\#(agent.cli.rawValue)' (remove sandbox, or set cli = "codex")"#)
+            }
+        }
+        if let node = table["price"] {
+            agent.price = decodePrice(node)
+            if !isCodex {
+                let why = agent.cli == .claude ? "Claude Code reports its own cost" : "only Codex reports the tokens a price applies to"
+                problems.append(#"agent.price: only used when agent.cli = "codex", but cli is '\#(agent.cli.rawValue)' (\#(why); remove price)"#)
+            }
+        }
+    }
+
+    /// `price = { input = 1.25, cached_input = 0.125, output = 10.0 }`, US dollars per million tokens.
+    private mutating func decodePrice(_ node: TOMLNode) -> TokenPrice? {
+        let example = "a table such as { input = 1.25, cached_input = 0.125, output = 10.0 } (US dollars per million tokens)"
+        guard case .table(let table) = node else {
+            problems.append(Self.mismatch("agent.price", expected: example, got: node))
+            return nil
+        }
+        rejectUnknownKeys(in: table, allowed: Self.priceKeys, path: "agent.price")
+        var values: [String: Double] = [:]
+        var valid = true
+        for key in Self.priceKeys {
+            guard let value = table[key] else {
+                if key != "cached_input" {
+                    problems.append("agent.price: missing required key '\(key)' (expected \(example))")
+                    valid = false
+                }
+                continue
+            }
+            let number: Double? = switch value {
+            case .integer(let integer): Double(integer)
+            case .float(let float): float
+            default: nil
+            }
+            guard let number, number.isFinite, number >= 0 else {
+                problems.append(Self.mismatch("agent.price.\(key)", expected: "a non-negative number of US dollars per million tokens, such as 1.25", got: value))
+                valid = false
+                continue
+            }
+            values[key] = number
+        }
+        guard valid, let input = values["input"], let output = values["output"] else { return nil }
+        return TokenPrice(input: input, cachedInput: values["cached_input"], output: output)
     }
 
     private mutating func decodePipeline(_ table: [String: TOMLNode], name: String) -> PipelineConfig {
@@ -259,6 +326,18 @@ struct ConfigDecoder {
             return nil
         }
         return minutes
+    }
+
+    /// A number of seconds, integer or float; range checks are validation's.
+    private mutating func seconds(_ key: String, in table: [String: TOMLNode], path: String) -> Double? {
+        guard let value = table[key] else { return nil }
+        switch value {
+        case .integer(let number): return Double(number)
+        case .float(let number): return number
+        default:
+            problems.append(Self.mismatch("\(path).\(key)", expected: "a number of seconds, such as 30 or 0.5", got: value))
+            return nil
+        }
     }
 
     private mutating func stringArray(_ key: String, in table: [String: TOMLNode], path: String) -> [String]? {

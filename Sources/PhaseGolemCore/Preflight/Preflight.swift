@@ -25,10 +25,13 @@ public struct PreflightError: Sendable, Equatable, CustomStringConvertible {
 public struct Preflight: Sendable {
     public let loaded: LoadedConfig
     public let root: String
+    /// Who will start the agent (docs/decisions.md D14: Claude Code refuses root).
+    public let host: ClaudeRootRule.Host
 
-    public init(loaded: LoadedConfig, root: String) {
+    public init(loaded: LoadedConfig, root: String, host: ClaudeRootRule.Host = .current) {
         self.loaded = loaded
         self.root = root
+        self.host = host
     }
 
     private var config: PhaseGolemConfig { loaded.config }
@@ -50,7 +53,18 @@ public struct Preflight: Sendable {
         errors += unsafeIDErrors(items)
         errors += duplicateErrors(items)
         errors += dependencyErrors(items, archivedIDs: archivedIDs)
+        // Last, so the original's errors keep their order (docs/decisions.md, plain output).
+        errors += agentErrors()
         return errors
+    }
+
+    // MARK: Stage 6 (ours, docs/decisions.md D14): the agent will not refuse to work
+
+    /// Claude Code refuses every phase as root without `IS_SANDBOX=1`; caught here, nothing is
+    /// attempted, no item is touched.
+    func agentErrors() -> [PreflightError] {
+        guard config.agent.cli == .claude, ClaudeRootRule.refuses(host) else { return [] }
+        return [ClaudeRootRule.preflightError]
     }
 
     // MARK: Stage 1: structure (the loader validates too; kept for configs built in code)
@@ -64,6 +78,13 @@ public struct Preflight: Sendable {
         if config.execution.maxConcurrent < 1 {
             errors.append(PreflightError(condition: "max_concurrent must be >= 1", location: "\(Self.file) → execution.max_concurrent",
                                          fix: "Set execution.max_concurrent to 1 or more"))
+        }
+        if config.execution.phaseTimeoutMinutes == 0 {
+            // The original runs with it and every agent times out at once, blocking every item
+            // it reaches (docs/decisions.md D16).
+            errors.append(PreflightError(condition: "phase_timeout_minutes is 0: every agent would time out at once",
+                                         location: "\(Self.file) → execution.phase_timeout_minutes",
+                                         fix: "Set execution.phase_timeout_minutes to the minutes a phase may take (default 30)"))
         }
         for name in config.sortedPipelineNames {
             guard let pipeline = config.pipelines[name] else { continue }

@@ -47,18 +47,28 @@ public final class RunSession: @unchecked Sendable {
     public let shutdown: ShutdownFlag
     public let registry: ProcessGroupRegistry
     private let makeRunner: @Sendable (AgentConfig) -> any AgentRunner
+    /// Who starts the agent, for preflight's root check (docs/decisions.md D14); tests inject it.
+    private let host: ClaudeRootRule.Host
     private var lock: RuntimeLock?
+    /// Names this run's attempt-log folder and journal: `20261125T183626Z-12345`.
+    public let runID: String
+    /// The run's journal, opened when the run starts (nil: none, as in tests and `triage`).
+    public var journal: RunJournal?
+    /// `execution.keep_runs`, or `PHASE_GOLEM_KEEP_RUNS`, checked at startup.
+    private var keepRuns = 100
     /// The startup's parse of `tasks.jsonl`, handed on so a 10k-item store is parsed once, not three times.
     private var storeCache: CachedContents?
 
     /// - Parameter makeRunner: builds the agent runner for the loaded config (tests inject fakes).
     public init(options: RunOptions, events: EventBus, shutdown: ShutdownFlag, registry: ProcessGroupRegistry,
-                makeRunner: @escaping @Sendable (AgentConfig) -> any AgentRunner) {
+                host: ClaudeRootRule.Host = .current, makeRunner: @escaping @Sendable (AgentConfig) -> any AgentRunner) {
         self.options = options
         self.events = events
         self.shutdown = shutdown
         self.registry = registry
+        self.host = host
         self.makeRunner = makeRunner
+        runID = Self.runID()
     }
 
     private var root: String { options.root }
@@ -93,6 +103,11 @@ public final class RunSession: @unchecked Sendable {
                                autoAdvance: options.autoAdvance ?? config.execution.autoAdvance,
                                archivedTargets: Set(targets).intersection(archived),
                                maxCostUSD: options.maxCostUSD ?? config.execution.maxCostUSD)
+        if params.maxCostUSD != nil, !config.agent.reportsCost, config.agent.cli == .codex {
+            throw OperationError("A budget (--max-cost or execution.max_cost_usd) needs an agent whose cost is known. "
+                + "Codex CLI reports tokens but no cost: add [agent] price = { input = …, cached_input = …, output = … } "
+                + "(US dollars per million tokens) so phase-golem can compute it, or remove the budget.")
+        }
         if params.maxCostUSD != nil, !config.agent.reportsCost {
             throw OperationError("A budget (--max-cost or execution.max_cost_usd) needs an agent that reports its cost: "
                 + "Claude with [agent] output = \"stream-json\" (the default). The configured agent (\(AgentCommand(config.agent).displayName), "
@@ -102,7 +117,7 @@ public final class RunSession: @unchecked Sendable {
 
         events.info("")
         events.info("[pre] Running preflight checks...")
-        let preflightErrors = Preflight(loaded: loaded, root: root).check(items: items, archivedIDs: archived)
+        let preflightErrors = Preflight(loaded: loaded, root: root, host: host).check(items: items, archivedIDs: archived)
         if preflightErrors.isEmpty {
             events.info("[pre] Preflight passed.")
         } else {
@@ -143,6 +158,7 @@ public final class RunSession: @unchecked Sendable {
 
         let loaded = try ConfigLoader.load(root: root, explicitPath: options.configPath)
         let config = loaded.config
+        keepRuns = try RunHistory.keepRuns(configured: config.execution.keepRuns, environment: Self.environment([RunHistory.keepRunsVariable]))
         let agent = AgentCommand(config.agent)
         events.info("[pre] Verifying \(agent.displayName) ...")
         try agent.verifyAvailable(root: root)
@@ -150,6 +166,7 @@ public final class RunSession: @unchecked Sendable {
         let agentDescription = "\(agent.displayName) (model: \(model))"
         events.info("[config] Agent: \(agentDescription)")
         if config.agent.cli == .opencode { events.info("[config] Note: OpenCode CLI support is experimental.") }
+        for line in agent.configLines { events.info(line) }
         if let path = agent.resolvedBinaryPath(root: root) {
             events.info("[config] Binary: \(path)")
         } else {
@@ -179,8 +196,12 @@ public final class RunSession: @unchecked Sendable {
                 try await outcomes.applyTriage(item.id, result)
                 events.info("[\(item.id)][TRIAGE] Result: \(result.result.debugName) -- \(result.summary)")
                 triaged += 1
-            case .failed(let error):
+            case .failed(let error), .failedWithoutResult(let error, _):
                 events.error("[\(item.id)][TRIAGE] Failed: \(error)")
+            case .agentFailed(let failure):
+                // docs/decisions.md D14: the item stays New for the next triage.
+                events.error("[\(item.id)][TRIAGE] The agent could not work: \(failure.lastWords)")
+                events.error("hint: \(failure.fix)")
             case .cancelled:
                 events.info("[\(item.id)][TRIAGE] Cancelled: shutdown requested")
             case .blocked, .subphaseComplete, .budgetExhausted:
@@ -199,6 +220,7 @@ public final class RunSession: @unchecked Sendable {
         guard prepared.preflightErrors.isEmpty else {
             throw OperationError("\(prepared.preflightErrors.count) preflight error(s) -- fix all issues before running")
         }
+        journal?.open(JournalHeader(prepared: prepared, runID: runID, projectName: Self.projectName(root: root)), keepRuns: keepRuns)
         events.info("")
         let context = makeContext(loaded: prepared.loaded, agentDescription: prepared.agentDescription)
         let coordinator = context.coordinator
@@ -234,7 +256,7 @@ public final class RunSession: @unchecked Sendable {
                                       shutdown: shutdown)
         return RunContext(
             coordinator: coordinator, runner: makeRunner(loaded.config.agent), loaded: loaded, root: root, events: events,
-            shutdown: shutdown, logDirectory: FileIO.join(FileIO.join(RuntimeLock.directory(root: root), "logs"), Self.runID()),
+            shutdown: shutdown, logDirectory: FileIO.join(FileIO.join(RuntimeLock.directory(root: root), "logs"), runID),
             agentDescription: agentDescription)
     }
 
@@ -330,6 +352,22 @@ public final class RunSession: @unchecked Sendable {
             }
             if next.count > 3 { events.info("  ...") }
         }
+    }
+
+    /// The project's folder name: the last component of the resolved root, so `.` and
+    /// `../acme` both show `acme`.
+    public static func projectName(root: String) -> String {
+        let resolved = FileIO.realPath(root) ?? root
+        return resolved.split(separator: "/").last.map(String.init) ?? resolved
+    }
+
+    /// The named variables that are set, from the process environment.
+    static func environment(_ names: [String]) -> [String: String] {
+        var values: [String: String] = [:]
+        for name in names {
+            if let value = getenv(name) { values[name] = String(cString: value) }
+        }
+        return values
     }
 
     /// A sortable, unique-enough run id: `20261125T183626Z-12345`.

@@ -34,6 +34,50 @@ struct AgentCommandTests {
             == ["opencode", "run", "--model", "gpt", "--quiet", "p"])
     }
 
+    /// docs/codex.md: headless, JSON events, full access unless sandboxed, the root named with `-C`.
+    @Test func codexArgv() {
+        #expect(AgentCommand(AgentConfig(cli: .codex)).argv(prompt: "do it", root: "/p")
+            == ["codex", "exec", "--json", "--skip-git-repo-check", "--dangerously-bypass-approvals-and-sandbox", "-C", "/p", "--", "do it"])
+        #expect(AgentCommand(AgentConfig(cli: .codex, model: "gpt-5.5", sandbox: .workspaceWrite)).argv(prompt: "-x", root: "/p")
+            == ["codex", "exec", "--json", "--skip-git-repo-check", "--sandbox", "workspace-write", "-C", "/p", "-m", "gpt-5.5", "--", "-x"])
+        // A relative root is made absolute: codex resolves -C against its own working directory.
+        let argv = AgentCommand(AgentConfig(cli: .codex)).argv(prompt: "p", root: "proj")
+        #expect(argv[6].hasPrefix("/") && argv[6].hasSuffix("/proj"))
+    }
+
+    @Test func codexNamesAndConfigLines() {
+        let codex = AgentCommand(AgentConfig(cli: .codex))
+        #expect(codex.program == "codex")
+        #expect(codex.displayName == "Codex CLI")
+        #expect(codex.installHint == "Install: https://github.com/openai/codex (or `pip install openai-codex-cli-bin`)")
+        #expect(codex.configLines == [
+            "[config] Sandbox: none (codex runs with --dangerously-bypass-approvals-and-sandbox)",
+            "[config] Cost: unknown (Codex reports tokens, not cost; set [agent] price to compute it)",
+        ])
+        let priced = AgentCommand(AgentConfig(cli: .codex, sandbox: .workspaceWrite, price: TokenPrice(input: 1.25, cachedInput: 0.125, output: 10)))
+        #expect(priced.configLines == [
+            "[config] Sandbox: workspace-write (codex may write only under the project root, /tmp and $TMPDIR; no network)",
+            "[config] Price: input $1.25, cached input $0.125, output $10 per million tokens",
+        ])
+        #expect(AgentCommand(AgentConfig(cli: .claude)).configLines.isEmpty)
+    }
+
+    @Test func codexVersionProbe() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(throws: AgentError("Codex CLI not found on PATH. Install: https://github.com/openai/codex (or `pip install openai-codex-cli-bin`) (No such file or directory (os error 2))")) {
+            try AgentCommand(AgentConfig(cli: .codex)).verifyAvailable(searchPath: directory)
+        }
+        let marker = directory + "/args"
+        try Self.writeScript(directory + "/codex", "#!/bin/sh\necho \"$@\" > '\(marker)'\necho 'codex-cli 0.163.0'\n")
+        try AgentCommand(AgentConfig(cli: .codex)).verifyAvailable(searchPath: directory)
+        #expect(try String(contentsOfFile: marker, encoding: .utf8) == "--version\n")
+        try Self.writeScript(directory + "/codex", "#!/bin/sh\nexit 2\n")
+        #expect(throws: AgentError("Codex CLI found but `codex --version` failed")) {
+            try AgentCommand(AgentConfig(cli: .codex)).verifyAvailable(searchPath: directory)
+        }
+    }
+
     @Test func customCommandArgv() {
         let prompt = "multi\nline $(prompt) with 'quotes'"
         let command = AgentCommand(AgentConfig(cli: .command, model: "ignored", command: ["my-agent", "--flag", "x"]))
@@ -140,7 +184,6 @@ struct AgentCommandTests {
     }
 
     static func writeScript(_ path: String, _ text: String) throws {
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        try ExecutableScript.write(text, to: path)
     }
 }

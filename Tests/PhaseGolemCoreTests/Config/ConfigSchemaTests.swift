@@ -59,10 +59,10 @@ struct ConfigSchemaTests {
 
     @Test func unknownKeyInAgentIsRejectedWithSuggestion() {
         #expect(Support.problems("[agent]\nmodle = \"opus\"\n") == [
-            "agent: unknown key 'modle' (did you mean 'model'? allowed keys: cli, model, command, output)",
+            "agent: unknown key 'modle' (did you mean 'model'? allowed keys: cli, model, command, output, sandbox, price)",
         ])
         #expect(Support.problems("[agent]\ncli_tool = \"claude\"\n") == [
-            "agent: unknown key 'cli_tool' (allowed keys: cli, model, command, output)",
+            "agent: unknown key 'cli_tool' (allowed keys: cli, model, command, output, sandbox, price)",
         ])
     }
 
@@ -142,8 +142,8 @@ struct ConfigSchemaTests {
         ("[guardrails]\nmax_size = \"Medium\"", "guardrails.max_size: invalid value 'Medium' (expected small, medium or large)"),
         ("[guardrails]\nmax_complexity = \"HIGH\"", "guardrails.max_complexity: invalid value 'HIGH' (expected low, medium or high)"),
         ("[guardrails]\nmax_risk = 2", "guardrails.max_risk: invalid value 2 (expected low, medium or high)"),
-        ("[agent]\ncli = \"gpt\"", "agent.cli: invalid value 'gpt' (expected claude, opencode or command)"),
-        ("[agent]\ncli = \"Claude\"", "agent.cli: invalid value 'Claude' (expected claude, opencode or command)"),
+        ("[agent]\ncli = \"gpt\"", "agent.cli: invalid value 'gpt' (expected claude, opencode, codex or command)"),
+        ("[agent]\ncli = \"Claude\"", "agent.cli: invalid value 'Claude' (expected claude, opencode, codex or command)"),
         (
             "[pipelines.feature]\nphases = [{ name = \"b\", staleness = \"always\" }]",
             "pipelines.feature.phases[0].staleness: invalid value 'always' (expected ignore, warn or block)"
@@ -281,7 +281,7 @@ struct ConfigSchemaTests {
         ])
         // An invalid cli is reported alone rather than also as a cli/command mismatch.
         #expect(Support.problems("[agent]\ncli = \"cmd\"\ncommand = [\"my-agent\"]\n") == [
-            "agent.cli: invalid value 'cmd' (expected claude, opencode or command)",
+            "agent.cli: invalid value 'cmd' (expected claude, opencode, codex or command)",
         ])
     }
 
