@@ -49,3 +49,27 @@ struct StreamJSONOutputTests {
         try Self.stream(1 << 30, boundMB: 100, label: "1 GiB")
     }
 }
+
+/// `run --max-cost` from the command line: validated, and refused for an agent whose cost is unknown.
+@Suite("CLI: budget flag")
+struct BudgetFlagTests {
+    @Test("a budget that is not a positive amount is a usage error naming the fix")
+    func invalidBudget() throws {
+        let root = try StreamJSONOutputTests.project()
+        defer { CLIHarness.remove(root) }
+        let result = try RunHarness.run(["--max-cost", "0"], in: root)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--max-cost: must be a positive number of US dollars"), "\(result.stderr)")
+    }
+
+    @Test("a budget with an agent that does not report its cost is refused before anything runs")
+    func budgetNeedsCost() throws {
+        let root = try AgentMisbehaviourTests.project()
+        defer { CLIHarness.remove(root) }
+        let result = try RunHarness.run(["--max-cost", "5"], in: root, script: ["\(StreamJSONOutputTests.id) review complete Done"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("A budget (--max-cost or execution.max_cost_usd) needs an agent that reports its cost"),
+                "\(result.stderr)")
+        #expect(try RunHarness.archived(root).isEmpty)
+    }
+}
