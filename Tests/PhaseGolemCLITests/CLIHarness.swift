@@ -28,10 +28,25 @@ enum CLIHarness {
         var stderr: String
     }
 
-    /// Runs the binary with `arguments` in `directory`.
-    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Result {
+    /// What every run of the binary sees: this process's environment, `IS_SANDBOX=1`, then `extra`.
+    ///
+    /// The tests run as root, and a fake agent answering as `claude` would otherwise fail the
+    /// preflight's root check (docs/decisions.md D14), which the product never bypasses itself;
+    /// `unsetting` removes variables after that (a test of the refusal unsets `IS_SANDBOX`).
+    static func environment(_ extra: [String: String] = [:], unsetting: [String] = []) -> [String: String] {
         var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { _, new in new }
+        env[sandboxVariable] = "1"
+        env.merge(extra) { _, new in new }
+        for key in unsetting { env[key] = nil }
+        return env
+    }
+
+    static let sandboxVariable = "IS_SANDBOX"
+
+    /// Runs the binary with `arguments` in `directory`.
+    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:],
+                    unsetting: [String] = []) throws -> Result {
+        let env = Self.environment(environment, unsetting: unsetting)
         let output = try ProcessRunner.run(binary, arguments, in: directory, environment: env)
         return Result(status: output.status, stdout: output.stdoutText, stderr: output.stderrText)
     }

@@ -136,7 +136,7 @@ struct KillAnywhereTests {
         process.executableURL = URL(fileURLWithPath: CLIHarness.binary)
         process.arguments = ["run"] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: root)
-        process.environment = ProcessInfo.processInfo.environment.merging(environment(root)) { _, new in new }
+        process.environment = CLIHarness.environment(environment(root))
         _ = FileManager.default.createFile(atPath: root + "/.git/killed-run.log", contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: root + "/.git/killed-run.log"))
         defer { try? log.close() }

@@ -33,8 +33,7 @@ struct MeasuredRun {
         posix_spawn_file_actions_addclose(&actions, pipe[1])
         // `sh` changes directory and then execs the binary, which keeps the pid wait4 measures.
         let argv = ["/bin/sh", "-c", "cd \"$1\" && shift && exec \"$@\"", "sh", root, CLIHarness.binary] + arguments
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { _, new in new }
+        let env = CLIHarness.environment(environment)
         let envp = env.map { "\($0.key)=\($0.value)" }
         let start = Date()
         var pid: pid_t = 0

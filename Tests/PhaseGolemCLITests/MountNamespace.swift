@@ -31,8 +31,7 @@ enum MountNamespace {
 
     /// Runs `script` under `sh -e` in a new private mount namespace, with `arguments` as `$1`….
     static func run(_ script: String, arguments: [String], environment: [String: String] = [:]) throws -> CLIHarness.Result {
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { _, new in new }
+        let env = CLIHarness.environment(environment)
         let output = try ProcessRunner.run("unshare", ["--mount", "--propagation", "private", "sh", "-ec", script, "sh"] + arguments,
                                            environment: env)
         return CLIHarness.Result(status: output.status, stdout: output.stdoutText, stderr: output.stderrText)

@@ -16,9 +16,9 @@ struct NohupTests {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/nohup")
         process.arguments = [CLIHarness.binary, "run", "--target", id]
         process.currentDirectoryURL = URL(fileURLWithPath: root)
-        process.environment = ProcessInfo.processInfo.environment.merging([
+        process.environment = CLIHarness.environment([
             "FAKE_AGENT_SCRIPT": root + "/.git/fake-agent-script", "FAKE_AGENT_LOG": root + "/.git/fake-agent-log",
-        ]) { _, new in new }
+        ])
         _ = FileManager.default.createFile(atPath: root + "/.git/run.log", contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: root + "/.git/run.log"))
         defer { try? log.close() }

@@ -75,5 +75,25 @@ struct RealClaudeRunTests {
             "\(Self.b)/review 0 200", "\(Self.b)/review 1 200", "\(Self.b)/review 2 200", "\(Self.b)/review 3 200",
         ])
         #expect(requests.allSatisfy { $0.path == "/v1/messages?beta=true" })
+        // The attempt log keeps what the CLI printed: in stream-json (docs/decisions.md D13) one
+        // JSON object per line, from `system` `init` to the `result` with the CLI's cost.
+        let log = try Self.attemptLog(sandbox.root, "\(Self.b)_review_1.log")
+        let objects = log.split(separator: "\n").map { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+        #expect(!objects.isEmpty && objects.allSatisfy { $0 != nil }, "\(log.prefix(2000))")
+        #expect(objects.first??["type"] as? String == "system")
+        #expect(objects.last??["type"] as? String == "result")
+        #expect(log.contains("\"command\":\"wc -w < notes.txt > word-count.txt\""))
+        let cost = try #require(objects.last??["total_cost_usd"] as? Double)
+        #expect(abs(cost - 4 * RealClaudeCLITests.listPrice(Self.usage)) < 1e-9)
+    }
+
+    /// An attempt log of the run (`.phase-golem/logs/<run-id>/<name>`).
+    static func attemptLog(_ root: String, _ name: String) throws -> String {
+        let logs = root + "/.phase-golem/logs"
+        for run in try FileManager.default.contentsOfDirectory(atPath: logs) {
+            let path = logs + "/" + run + "/" + name
+            if FileManager.default.fileExists(atPath: path) { return try String(contentsOfFile: path, encoding: .utf8) }
+        }
+        throw CLIHarness.HarnessError("no attempt log \(name) under \(logs)")
     }
 }

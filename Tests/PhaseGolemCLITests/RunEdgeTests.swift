@@ -149,7 +149,7 @@ struct RunEdgeTests {
             process.arguments = ["-c", "trap '' \(ignoring.joined(separator: " ")); exec \"$0\" run", CLIHarness.binary]
         }
         process.currentDirectoryURL = URL(fileURLWithPath: root)
-        var env = ProcessInfo.processInfo.environment.merging(agent) { _, new in new }
+        var env = CLIHarness.environment(agent)
         env["FAKE_AGENT_MARKER"] = marker
         process.environment = env
         let stderrPath = root + "/.git/run-stderr"

@@ -15,7 +15,8 @@ struct Tmux {
     /// its shell alive after the program exits, so what it printed after the UI can be read.
     static func start(root: String, arguments: [String], environment: [String: String], width: Int = 100, height: Int = 30) throws -> Tmux {
         let session = "pg-\(UUID().uuidString.prefix(8))"
-        let exports = environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+        // As CLIHarness.environment: the tests run as root (docs/decisions.md D14).
+        let exports = ([CLIHarness.sandboxVariable: "1"].merging(environment) { _, new in new }).map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
         let quoted = arguments.map { "'\($0)'" }.joined(separator: " ")
         let command = "cd '\(root)' && env -u CI -u PHASE_GOLEM_TUI -u NO_COLOR LANG=C.UTF-8 TERM=tmux-256color \(exports) '\(CLIHarness.binary)' run \(quoted); "
             + "echo \"EXIT:$?\" > '\(root)/.git/tui-exit'; sleep 600"

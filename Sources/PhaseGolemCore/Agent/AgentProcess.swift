@@ -76,7 +76,7 @@ struct AgentProcess {
     }
 
     private static func spawnError(_ code: Int32) -> AgentError {
-        AgentError("Failed to spawn subprocess: \(String(cString: strerror(code)))")
+        AgentError("Failed to spawn subprocess: \(String(cString: strerror(code)))", cause: .couldNotStart)
     }
 
     /// Whether the process has exited, without reaping it.

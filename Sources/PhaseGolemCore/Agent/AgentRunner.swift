@@ -66,9 +66,27 @@ public struct AgentOutputLine: Sendable, Equatable {
 /// Why an agent run produced no usable result, in the original's words (docs/compatibility.md#agents).
 public struct AgentError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String
+    /// What is known of how the attempt ended, for telling agent failures apart (docs/decisions.md D14).
+    public var cause: Cause
+    /// The last non-empty lines the agent printed (bounded), filled in by the executor's context.
+    public var outputTail: [String]
+    /// What the agent reported about its run (stream-json `result`), filled in by the executor's context.
+    public var facts: AgentRunFacts?
 
-    public init(_ description: String) {
+    /// How an attempt without a usable result ended.
+    public enum Cause: Sendable, Equatable {
+        /// Nothing more specific (timeouts, cancellation, an unreadable result file, …).
+        case unspecified
+        /// The program could not be started at all.
+        case couldNotStart
+        /// It ran and exited without writing a result file.
+        case noResultFile(AgentExitStatus)
+    }
+
+    public init(_ description: String, cause: Cause = .unspecified, outputTail: [String] = []) {
         self.description = description
+        self.cause = cause
+        self.outputTail = outputTail
     }
 }
 

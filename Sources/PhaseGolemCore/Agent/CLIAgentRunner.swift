@@ -168,7 +168,9 @@ public struct CLIAgentRunner: AgentRunner {
             result = try Self.readResultFile(at: path, maxBytes: maxResultFileBytes)
         } catch {
             // The bad file stays where it is, for the operator to inspect.
-            return .failure(AgentError("Agent failed (\(status.description)): \(error.description)"))
+            let missing = error.cause == .noResultFile(.unknown)
+            return .failure(AgentError("Agent failed (\(status.description)): \(error.description)",
+                                       cause: missing ? .noResultFile(status) : .unspecified))
         }
         if !status.isSuccess {
             onEvent(.warning("Warning: Agent exited with non-zero status but produced valid result"))
@@ -184,7 +186,8 @@ public struct CLIAgentRunner: AgentRunner {
     public static func readResultFile(at path: String, maxBytes: Int = 64 * 1024 * 1024) throws(AgentError) -> PhaseResult {
         var info = stat()
         if stat(path, &info) != 0 {
-            if errno == ENOENT { throw AgentError("Result file not found: \(path)") }
+            // The cause's status is the reader's to fill in: this function never saw the agent.
+            if errno == ENOENT { throw AgentError("Result file not found: \(path)", cause: .noResultFile(.unknown)) }
             throw AgentError("Failed to read result file \(path): \(String(cString: strerror(errno)))")
         }
         if Int(info.st_size) > maxBytes {
@@ -196,7 +199,7 @@ public struct CLIAgentRunner: AgentRunner {
         } catch {
             throw AgentError("Failed to read result file \(path): \(String(cString: strerror(error.errno)))")
         }
-        guard let bytes = contents else { throw AgentError("Result file not found: \(path)") }
+        guard let bytes = contents else { throw AgentError("Result file not found: \(path)", cause: .noResultFile(.unknown)) }
         return try PhaseResult.parse(bytes: bytes, path: path)
     }
 

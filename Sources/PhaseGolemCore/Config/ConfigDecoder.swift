@@ -70,6 +70,11 @@ struct ConfigDecoder {
         if let value = uint32("circuit_breaker_threshold", in: table, path: "execution") {
             execution.circuitBreakerThreshold = value
         }
+        if let value = seconds("agent_retry_backoff_seconds", in: table, path: "execution") {
+            execution.agentRetryBackoffSeconds = value
+        }
+        if let value = uint32("agent_failure_limit", in: table, path: "execution") { execution.agentFailureLimit = value }
+        if let value = uint32("agent_failure_streak", in: table, path: "execution") { execution.agentFailureStreak = value }
         if let value = table["max_cost_usd"] {
             let amount: Double? = switch value {
             case .integer(let number): Double(number)
@@ -320,6 +325,18 @@ struct ConfigDecoder {
             return nil
         }
         return minutes
+    }
+
+    /// A number of seconds, integer or float; range checks are validation's.
+    private mutating func seconds(_ key: String, in table: [String: TOMLNode], path: String) -> Double? {
+        guard let value = table[key] else { return nil }
+        switch value {
+        case .integer(let number): return Double(number)
+        case .float(let number): return number
+        default:
+            problems.append(Self.mismatch("\(path).\(key)", expected: "a number of seconds, such as 30 or 0.5", got: value))
+            return nil
+        }
     }
 
     private mutating func stringArray(_ key: String, in table: [String: TOMLNode], path: String) -> [String]? {

@@ -22,6 +22,9 @@ public enum ConfigTemplate {
         max_concurrent = 1              # Max phases executing in parallel
         auto_advance = false            # Targeted runs move on to the next target when one blocks
         circuit_breaker_threshold = 2   # Halt after this many failed phases in a row
+        agent_retry_backoff_seconds = 30  # When the agent itself fails (API down, bad key): wait, doubling up to 300
+        agent_failure_limit = 3         # Halt (AgentUnavailable) after this many agent failures in a row
+        agent_failure_streak = 2        # Halt when items in a row block on agent crashes (put back); 0 = off
 
         [agent]
         # cli = "claude"          # AI CLI tool: "claude", "opencode", or "command"

@@ -19,6 +19,17 @@ public struct ExecutionConfig: Sendable, Equatable {
     public var circuitBreakerThreshold: Int
     /// The run's budget in USD (`max_cost_usd`, overridden by `run --max-cost`); nil for none.
     public var maxCostUSD: Double?
+    /// Seconds to wait before retrying after an agent failure, doubling per consecutive one up
+    /// to `maxAgentRetryBackoffSeconds`; 0 retries at once (docs/decisions.md D14).
+    public var agentRetryBackoffSeconds: Double
+    /// Consecutive agent failures that halt the run `AgentUnavailable` (docs/decisions.md D14).
+    public var agentFailureLimit: Int
+    /// Items in a row blocked by attempts that exited non-zero without a result file that halt the
+    /// run `AgentUnavailable`, those items put back; 0 turns the rule off (docs/decisions.md D14).
+    public var agentFailureStreak: Int
+
+    /// The longest wait between agent-failure retries, however many came before.
+    public static let maxAgentRetryBackoffSeconds: Double = 300
 
     public init(
         phaseTimeoutMinutes: Double = 30,
@@ -27,7 +38,10 @@ public struct ExecutionConfig: Sendable, Equatable {
         maxWip: Int = 1,
         maxConcurrent: Int = 1,
         autoAdvance: Bool = false,
-        circuitBreakerThreshold: Int = 2
+        circuitBreakerThreshold: Int = 2,
+        agentRetryBackoffSeconds: Double = 30,
+        agentFailureLimit: Int = 3,
+        agentFailureStreak: Int = 2
     ) {
         self.phaseTimeoutMinutes = phaseTimeoutMinutes
         self.maxRetries = maxRetries
@@ -36,6 +50,18 @@ public struct ExecutionConfig: Sendable, Equatable {
         self.maxConcurrent = maxConcurrent
         self.autoAdvance = autoAdvance
         self.circuitBreakerThreshold = circuitBreakerThreshold
+        self.agentRetryBackoffSeconds = agentRetryBackoffSeconds
+        self.agentFailureLimit = agentFailureLimit
+        self.agentFailureStreak = agentFailureStreak
+    }
+
+    /// The wait before the retry that follows the `failures`-th consecutive agent failure:
+    /// the base, doubled per earlier failure, capped at `maxAgentRetryBackoffSeconds`.
+    public func agentRetryBackoff(afterFailures failures: Int) -> Duration {
+        guard agentRetryBackoffSeconds > 0, failures >= 1 else { return .zero }
+        var seconds = agentRetryBackoffSeconds
+        for _ in 1..<failures where seconds < Self.maxAgentRetryBackoffSeconds { seconds *= 2 }
+        return .seconds(min(seconds, Self.maxAgentRetryBackoffSeconds))
     }
 
     /// Why `amount` is not a usable budget, naming where it came from; nil when it is.

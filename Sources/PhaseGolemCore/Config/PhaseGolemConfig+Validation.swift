@@ -22,6 +22,15 @@ extension PhaseGolemConfig {
         // Written as a negation so NaN fails too.
         if !(execution.phaseTimeoutMinutes > 0) { problems.append("execution.phase_timeout_minutes must be > 0") }
         if execution.circuitBreakerThreshold < 1 { problems.append("execution.circuit_breaker_threshold must be >= 1") }
+        // docs/decisions.md D14. Negated comparisons so NaN fails too.
+        let maxBackoff = NumberText.decimal(ExecutionConfig.maxAgentRetryBackoffSeconds)
+        if !(execution.agentRetryBackoffSeconds >= 0 && execution.agentRetryBackoffSeconds <= ExecutionConfig.maxAgentRetryBackoffSeconds) {
+            problems.append("execution.agent_retry_backoff_seconds must be between 0 and \(maxBackoff) "
+                + "(0 retries at once; the wait doubles per consecutive agent failure, up to \(maxBackoff) seconds)")
+        }
+        if execution.agentFailureLimit < 1 {
+            problems.append("execution.agent_failure_limit must be >= 1 (consecutive agent failures before the run halts AgentUnavailable)")
+        }
         if let model = agent.model {
             if model.isEmpty || !model.unicodeScalars.allSatisfy(Self.isAllowedModelScalar) {
                 problems.append("agent.model contains invalid characters (allowed: alphanumeric, '.', '_', '/', '-')")

@@ -25,10 +25,13 @@ public struct PreflightError: Sendable, Equatable, CustomStringConvertible {
 public struct Preflight: Sendable {
     public let loaded: LoadedConfig
     public let root: String
+    /// Who will start the agent (docs/decisions.md D14: Claude Code refuses root).
+    public let host: ClaudeRootRule.Host
 
-    public init(loaded: LoadedConfig, root: String) {
+    public init(loaded: LoadedConfig, root: String, host: ClaudeRootRule.Host = .current) {
         self.loaded = loaded
         self.root = root
+        self.host = host
     }
 
     private var config: PhaseGolemConfig { loaded.config }
@@ -50,7 +53,18 @@ public struct Preflight: Sendable {
         errors += unsafeIDErrors(items)
         errors += duplicateErrors(items)
         errors += dependencyErrors(items, archivedIDs: archivedIDs)
+        // Last, so the original's errors keep their order (docs/decisions.md, plain output).
+        errors += agentErrors()
         return errors
+    }
+
+    // MARK: Stage 6 (ours, docs/decisions.md D14): the agent will not refuse to work
+
+    /// Claude Code refuses every phase as root without `IS_SANDBOX=1`; caught here, nothing is
+    /// attempted, no item is touched.
+    func agentErrors() -> [PreflightError] {
+        guard config.agent.cli == .claude, ClaudeRootRule.refuses(host) else { return [] }
+        return [ClaudeRootRule.preflightError]
     }
 
     // MARK: Stage 1: structure (the loader validates too; kept for configs built in code)

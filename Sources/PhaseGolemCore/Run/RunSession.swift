@@ -47,17 +47,20 @@ public final class RunSession: @unchecked Sendable {
     public let shutdown: ShutdownFlag
     public let registry: ProcessGroupRegistry
     private let makeRunner: @Sendable (AgentConfig) -> any AgentRunner
+    /// Who starts the agent, for preflight's root check (docs/decisions.md D14); tests inject it.
+    private let host: ClaudeRootRule.Host
     private var lock: RuntimeLock?
     /// The startup's parse of `tasks.jsonl`, handed on so a 10k-item store is parsed once, not three times.
     private var storeCache: CachedContents?
 
     /// - Parameter makeRunner: builds the agent runner for the loaded config (tests inject fakes).
     public init(options: RunOptions, events: EventBus, shutdown: ShutdownFlag, registry: ProcessGroupRegistry,
-                makeRunner: @escaping @Sendable (AgentConfig) -> any AgentRunner) {
+                host: ClaudeRootRule.Host = .current, makeRunner: @escaping @Sendable (AgentConfig) -> any AgentRunner) {
         self.options = options
         self.events = events
         self.shutdown = shutdown
         self.registry = registry
+        self.host = host
         self.makeRunner = makeRunner
     }
 
@@ -107,7 +110,7 @@ public final class RunSession: @unchecked Sendable {
 
         events.info("")
         events.info("[pre] Running preflight checks...")
-        let preflightErrors = Preflight(loaded: loaded, root: root).check(items: items, archivedIDs: archived)
+        let preflightErrors = Preflight(loaded: loaded, root: root, host: host).check(items: items, archivedIDs: archived)
         if preflightErrors.isEmpty {
             events.info("[pre] Preflight passed.")
         } else {
@@ -185,8 +188,12 @@ public final class RunSession: @unchecked Sendable {
                 try await outcomes.applyTriage(item.id, result)
                 events.info("[\(item.id)][TRIAGE] Result: \(result.result.debugName) -- \(result.summary)")
                 triaged += 1
-            case .failed(let error):
+            case .failed(let error), .failedWithoutResult(let error, _):
                 events.error("[\(item.id)][TRIAGE] Failed: \(error)")
+            case .agentFailed(let failure):
+                // docs/decisions.md D14: the item stays New for the next triage.
+                events.error("[\(item.id)][TRIAGE] The agent could not work: \(failure.lastWords)")
+                events.error("hint: \(failure.fix)")
             case .cancelled:
                 events.info("[\(item.id)][TRIAGE] Cancelled: shutdown requested")
             case .blocked, .subphaseComplete, .budgetExhausted:

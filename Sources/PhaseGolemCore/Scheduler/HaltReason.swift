@@ -10,6 +10,8 @@ public enum HaltReason: String, Sendable, Equatable, CaseIterable {
     case noMatchingItems = "NoMatchingItems"
     /// The run's spend reached its budget (`--max-cost`, `execution.max_cost_usd`).
     case budgetExhausted = "BudgetExhausted"
+    /// Ours (docs/decisions.md D14): the agent itself could not work; nothing was blocked for it.
+    case agentUnavailable = "AgentUnavailable"
 
     /// A sentence for operators (TUI summary, JSON summary).
     public var explanation: String {
@@ -23,6 +25,7 @@ public enum HaltReason: String, Sendable, Equatable, CaseIterable {
         case .filterExhausted: "Every item matching the filter is done or blocked."
         case .noMatchingItems: "No item matches the filter."
         case .budgetExhausted: "The run's spend reached its budget; the current target resumes on the next run."
+        case .agentUnavailable: "The agent could not work (not the items' fault); the items were left as they were."
         }
     }
 }

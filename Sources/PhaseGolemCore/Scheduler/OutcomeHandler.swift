@@ -21,6 +21,17 @@ final class OutcomeHandler {
     /// Each item's last phase summary, handed to its next phase's prompt (not kept across runs).
     private var previousSummaries: [String: String] = [:]
 
+    // docs/decisions.md D14: agent failures are not item outcomes.
+    /// Agent failures in a row; a phase that produces a result resets it, auto-advance does not.
+    private(set) var consecutiveAgentFailures = 0
+    /// Set when the run must halt `AgentUnavailable`: what the agent said and the fix.
+    private(set) var agentUnavailable: AgentFailure?
+    /// How long to wait before the next attempt, after an agent failure that did not halt the run.
+    private(set) var pendingBackoff: Duration?
+    /// Items blocked in a row by attempts that exited non-zero without a result file, each with
+    /// the item as it was before (put back if the streak halts the run).
+    private var streak: [(id: String, before: StoreItem?)] = []
+
     /// A finished child task of the run loop.
     struct Completion: Sendable {
         var itemID: String
@@ -81,6 +92,14 @@ final class OutcomeHandler {
         record(id, completion.facts)
         defer { currentFacts = nil }
         switch completion.outcome {
+        case .success, .subphaseComplete, .blocked:
+            // The agent worked: it produced a result (or the item was stopped before it ran).
+            consecutiveAgentFailures = 0
+            streak.removeAll()
+        case .failed, .failedWithoutResult, .agentFailed, .cancelled, .budgetExhausted:
+            break
+        }
+        switch completion.outcome {
         case .success(let result) where completion.isTriage && result.phase == "triage":
             events.info("[\(id)][TRIAGE] Result: \(result.result.logName) — \(result.summary)")
             try await applyTriage(id, result)
@@ -93,6 +112,16 @@ final class OutcomeHandler {
             events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .failed, detail: reason, facts: currentFacts))
             try await block(id, reason: reason, outcome: .failed, anchor: anchor)
             setBreaker(consecutiveExhaustions + 1)
+        case .failedWithoutResult(let reason, let lastWords):
+            events.info("[\(id)] Phase failed: \(reason)")
+            if let lastWords { events.info("[\(id)] The agent's last words: \(lastWords)") }
+            events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .failed, detail: reason, facts: nil))
+            let before = try? await coordinator.snapshot().first { $0.id == id }
+            try await block(id, reason: reason, outcome: .failed, anchor: anchor)
+            setBreaker(consecutiveExhaustions + 1)
+            try await extendStreak(id, before: before, lastWords: lastWords)
+        case .agentFailed(let failure):
+            agentFailed(id, phase: completion.phase, failure)
         case .blocked(let reason):
             events.info("[\(id)] Phase blocked: \(reason)")
             events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .blocked, detail: reason, facts: currentFacts))
@@ -112,6 +141,62 @@ final class OutcomeHandler {
             events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .cancelled,
                                           detail: "Budget exhausted", facts: currentFacts))
         }
+    }
+
+    // MARK: Agent failures (docs/decisions.md D14)
+
+    /// Not the item's outcome: the item stays as it is, its retries untouched; the next attempt
+    /// waits out the backoff, or the run halts once the limit is reached.
+    private func agentFailed(_ id: String, phase: String, _ failure: AgentFailure) {
+        consecutiveAgentFailures += 1
+        let limit = context.config.execution.agentFailureLimit
+        events.info("[\(id)] The agent could not work (\(consecutiveAgentFailures)/\(limit)): \(failure.lastWords)")
+        events.publish(.phaseFinished(itemID: id, phase: phase, outcome: .failed, detail: "The agent could not work: \(failure.lastWords)", facts: nil))
+        if consecutiveAgentFailures >= limit {
+            events.warn("Agent unavailable: \(limit) agent failures in a row; \(id) left as it was")
+            agentUnavailable = failure
+            pendingBackoff = nil
+            return
+        }
+        let wait = context.config.execution.agentRetryBackoff(afterFailures: consecutiveAgentFailures)
+        let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
+        events.info("[\(id)] Not blocked: retrying in \(NumberText.decimal(seconds))s")
+        pendingBackoff = wait
+    }
+
+    /// The backoff has been waited out (or the run is stopping).
+    func backoffTaken() { pendingBackoff = nil }
+
+    /// Another item blocked by an attempt that exited non-zero without a result: once
+    /// `agent_failure_streak` different items in a row are, the agent is the likelier culprit, so
+    /// the run halts and those items are put back as they were before (one outage must not become
+    /// N blocked targets).
+    private func extendStreak(_ id: String, before: StoreItem?, lastWords: String?) async throws {
+        let limit = context.config.execution.agentFailureStreak
+        guard limit > 0 else { return }
+        if !streak.contains(where: { $0.id == id }) { streak.append((id, before)) }
+        guard streak.count >= limit else { return }
+        let ids = streak.map(\.id)
+        for entry in streak {
+            guard var before = entry.before else { continue }
+            let id = entry.id
+            // Unchanged items are not written back: mark it changed so its earlier fields replace the block.
+            before.sourceLine = nil
+            let restored = before
+            try await coordinator.transaction { transaction in
+                guard let index = transaction.index(of: id) else { return }
+                transaction.items[index] = restored
+            }
+            events.info("[\(id)] Put back as it was before this run blocked it (agent failure streak)")
+        }
+        itemsBlocked.removeAll { ids.contains($0) }
+        let words = lastWords ?? "it exited with an error and wrote no result file"
+        agentUnavailable = AgentFailure(
+            kind: .failureStreak, lastWords: words,
+            fix: "Check the agent by hand (its output is in .phase-golem/logs/): \(ids.count) items in a row failed without a result "
+                + "after it exited with an error; they were put back as they were, so the same command resumes them")
+        events.warn("Agent unavailable: \(ids.joined(separator: ", ")) failed in a row without a result; put back as they were")
+        streak.removeAll()
     }
 
     /// Failed or Blocked: block the item, worklog, remember it (docs/compatibility.md#handling-results; the original wrote the

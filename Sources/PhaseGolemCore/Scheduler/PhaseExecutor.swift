@@ -3,7 +3,13 @@ public enum ExecutionOutcome: Sendable, Equatable {
     case success(PhaseResult)
     case subphaseComplete(PhaseResult)
     case failed(String)
+    /// Failed on its last attempt, which exited non-zero without a result file (the original's
+    /// `failed`; docs/decisions.md D14 counts these for the streak rule). `lastWords` is the
+    /// agent's last non-empty output line.
+    case failedWithoutResult(String, lastWords: String?)
     case blocked(String)
+    /// The agent could not work at all (docs/decisions.md D14): not the item's outcome.
+    case agentFailed(AgentFailure)
     case cancelled
     /// The agent stopped itself at the run's spending limit: the item is not to blame (not
     /// blocked, no retry used); the run halts with `BudgetExhausted`.
@@ -47,22 +53,32 @@ public struct RunContext: Sendable {
     }
 
     /// Runs the agent, streaming its output as events; returns its result and the facts it
-    /// reported (nil from a runner that sent none).
+    /// reported (nil from a runner that sent none). A failure carries the last lines the agent
+    /// printed and its facts, for telling agent failures apart and quoting it (docs/decisions.md D14).
     func runAgent(_ request: AgentRequest) async -> (Result<PhaseResult, AgentError>, AgentRunFacts?) {
         let events = self.events
         let itemID = request.itemID
         let phase = request.phase
-        let reported = Locked<AgentRunFacts?>(nil)
+        let tail = OutputTail()
         let result = await runner.run(request) { event in
             switch event {
-            case .output(let lines): events.publish(.agentOutput(itemID: itemID, phase: phase, lines: lines))
+            case .output(let lines):
+                tail.append(lines)
+                events.publish(.agentOutput(itemID: itemID, phase: phase, lines: lines))
             case .warning(let message): events.warn(message)
             case .debug(let message): events.debug(message)
             case .activity(let activities): events.publish(.agentActivity(itemID: itemID, phase: phase, activities: activities))
-            case .facts(let facts): reported.withLock { $0 = facts }
+            case .facts(let facts): tail.record(facts)
             }
         }
-        return (result, reported.value)
+        let facts = tail.facts
+        let annotated = result.mapError { error in
+            var error = error
+            if error.outputTail.isEmpty { error.outputTail = tail.lines }
+            if error.facts == nil { error.facts = facts }
+            return error
+        }
+        return (annotated, facts)
     }
 }
 
@@ -168,8 +184,15 @@ public struct PhaseExecutor: Sendable {
                 }
             case .failure(let error):
                 if context.shutdown.isRequested { return .cancelled }
+                if let failure = AgentFailureClassifier.classify(error, cli: context.config.agent.cli) {
+                    return .agentFailed(failure)
+                }
                 if attempt == attempts {
-                    return .failed("Phase \(phase.name) failed after \(attempt) attempts. Last error: \(error)")
+                    let reason = "Phase \(phase.name) failed after \(attempt) attempts. Last error: \(error)"
+                    if case .noResultFile(let status) = error.cause, !status.isSuccess {
+                        return .failedWithoutResult(reason, lastWords: AgentFailureClassifier.lastWords(error.outputTail, facts: error.facts))
+                    }
+                    return .failed(reason)
                 }
                 events.info("\(tag) Agent error (attempt \(attempt)/\(attempts)): \(error)")
                 failureContext = error.description
@@ -210,6 +233,7 @@ public struct PhaseExecutor: Sendable {
             // Ours: a triage cut short by shutdown is cancelled, not blocked (the original blocked it).
             if context.shutdown.isRequested { return (.cancelled, facts) }
             if facts?.budgetExhausted == true { return (.budgetExhausted, facts) }
+            if let failure = AgentFailureClassifier.classify(error, cli: context.config.agent.cli) { return (.agentFailed(failure), facts) }
             return (.failed(error.description), facts)
         }
     }

@@ -14,6 +14,8 @@ public struct RunSummary: Sendable, Equatable {
     public var haltReason: HaltReason
     /// The filter's display form, for the FilterExhausted/NoMatchingItems lines.
     public var filterDisplay: String?
+    /// Why the run halted `AgentUnavailable`: the agent's words and the fix (docs/decisions.md D14).
+    public var agentFailure: AgentFailure?
     /// What the agents reported per item over the run (items no agent ran for are absent).
     public var targetFacts: [String: AgentRunFacts]
     /// The run's budget, when it had one.
@@ -38,7 +40,7 @@ public struct RunSummary: Sendable, Equatable {
     public init(phasesExecuted: Int = 0, itemsCompleted: [String] = [], itemsBlocked: [String] = [],
                 blockReasons: [String: String] = [:], skippedTargets: [SkippedTarget] = [], followUpsCreated: Int = 0,
                 itemsMerged: Int = 0, haltReason: HaltReason, filterDisplay: String? = nil,
-                targetFacts: [String: AgentRunFacts] = [:], maxCostUSD: Double? = nil) {
+                targetFacts: [String: AgentRunFacts] = [:], maxCostUSD: Double? = nil, agentFailure: AgentFailure? = nil) {
         self.targetFacts = targetFacts
         self.maxCostUSD = maxCostUSD
         self.phasesExecuted = phasesExecuted
@@ -50,10 +52,14 @@ public struct RunSummary: Sendable, Equatable {
         self.itemsMerged = itemsMerged
         self.haltReason = haltReason
         self.filterDisplay = filterDisplay
+        self.agentFailure = agentFailure
     }
 
     /// Nothing completed and something blocked: the run failed (exit 1), in every mode.
     public var allBlocked: Bool { itemsCompleted.isEmpty && !itemsBlocked.isEmpty }
+
+    /// The error printed for a run halted `AgentUnavailable` (docs/decisions.md D14).
+    public static let agentUnavailableMessage = "The agent is unavailable; nothing was blocked for it, the same command resumes the run"
 
     /// The error printed for an all-blocked run.
     public static let allBlockedMessage = "All targets blocked; no items completed"
@@ -70,6 +76,7 @@ public struct RunSummary: Sendable, Equatable {
             if haltReason == .noMatchingItems { lines.append("Filter: no items match \(filterDisplay)") }
         }
         lines.append("Halt reason: \(haltReason.rawValue)")
+        lines += agentFailureLines
         return lines
     }
 
@@ -94,8 +101,15 @@ public struct RunSummary: Sendable, Equatable {
         return parts.joined(separator: " · ")
     }
 
-    /// The exit status a finished run maps to (docs/decisions.md#exit-codes).
-    public var exitCode: Int32 { allBlocked ? 1 : 0 }
+    /// Ours, after the halt reason (docs/decisions.md D14): what the agent said and what to do.
+    public var agentFailureLines: [String] {
+        guard let agentFailure else { return [] }
+        return ["The agent could not work: \(agentFailure.lastWords)", "hint: \(agentFailure.fix)"]
+    }
+
+    /// The exit status a finished run maps to (docs/decisions.md#exit-codes); `AgentUnavailable`
+    /// is a handled error (docs/decisions.md D14).
+    public var exitCode: Int32 { allBlocked || haltReason == .agentUnavailable ? 1 : 0 }
 
     /// The machine-readable summary written by `--summary-json`.
     public func json() -> String {
@@ -105,7 +119,7 @@ public struct RunSummary: Sendable, Equatable {
         let skipped: [JSONValue] = skippedTargets.map {
             .object([JSONMember("id", .string($0.id)), JSONMember("reason", .string($0.reason))])
         }
-        let value = JSONValue.object([
+        var members: [JSONMember] = [
             JSONMember("completed", .array(itemsCompleted.map(JSONValue.string))),
             JSONMember("blocked", .array(blocked)),
             JSONMember("skipped", .array(skipped)),
@@ -119,8 +133,14 @@ public struct RunSummary: Sendable, Equatable {
             })),
             JSONMember("total_cost", totalFacts.map(Self.factsJSON) ?? .null),
             JSONMember("max_cost_usd", maxCostUSD.map { JSONValue.number(NumberText.decimal($0)) } ?? .null),
-        ])
-        return JSONWriter.canonicalString(value) + "\n"
+        ]
+        if let agentFailure {
+            // Ours (docs/decisions.md D14), only when the run halted for it: the other keys stay as they were.
+            members.append(JSONMember("agent_failure", .object([
+                JSONMember("message", .string(agentFailure.lastWords)), JSONMember("fix", .string(agentFailure.fix)),
+            ])))
+        }
+        return JSONWriter.canonicalString(.object(members)) + "\n"
     }
 
     /// Cost, tokens, turns and duration as JSON; unknown figures are `null`, never 0.

@@ -46,6 +46,11 @@ public final class Scheduler {
             if context.shutdown.isRequested {
                 return try await halt(.shutdownRequested, &group)
             }
+            // 2a. Ours (docs/decisions.md D14): the agent cannot work; before the breaker, which
+            // the same failures may have tripped.
+            if outcomes.agentUnavailable != nil {
+                return try await halt(.agentUnavailable, &group)
+            }
             // 2. Circuit breaker.
             if outcomes.breakerTripped {
                 events.warn("Circuit breaker tripped: \(outcomes.breakerThreshold) consecutive items exhausted retries")
@@ -110,6 +115,15 @@ public final class Scheduler {
                     try await outcomes.handle(completion, othersRunning: !running.isEmpty)
                 } catch let error as StoreError where error.isIOFailure {
                     throw UnsavedOutcomeError(itemID: completion.itemID, phase: completion.phase, cause: error)
+                }
+                if case .agentFailed = completion.outcome {
+                    // docs/decisions.md D14: the attempt did not count against the cap either.
+                    phasesExecuted -= 1
+                    events.publish(.capUsage(used: phasesExecuted, cap: params.cap))
+                    if let wait = outcomes.pendingBackoff {
+                        await backoff(wait)
+                        outcomes.backoffTaken()
+                    }
                 }
             }
 
@@ -178,6 +192,14 @@ public final class Scheduler {
                                       facts: facts)
                 }
             }
+        }
+    }
+
+    /// Waits before retrying after an agent failure; a shutdown ends the wait at once.
+    private func backoff(_ wait: Duration) async {
+        let end = ContinuousClock.now + wait
+        while !context.shutdown.isRequested, ContinuousClock.now < end {
+            try? await Task.sleep(for: min(.milliseconds(100), end - ContinuousClock.now))
         }
     }
 
@@ -360,6 +382,7 @@ public final class Scheduler {
             blockReasons: reasons, skippedTargets: skippedTargets, followUpsCreated: outcomes.followUpsCreated,
             itemsMerged: outcomes.itemsMerged, haltReason: reason,
             filterDisplay: params.targets.isEmpty ? params.filter?.display : nil,
-            targetFacts: outcomes.factsByItem, maxCostUSD: params.maxCostUSD)
+            targetFacts: outcomes.factsByItem, maxCostUSD: params.maxCostUSD,
+            agentFailure: reason == .agentUnavailable ? outcomes.agentUnavailable : nil)
     }
 }

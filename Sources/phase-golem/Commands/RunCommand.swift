@@ -149,6 +149,10 @@ struct RunCommand: AsyncParsableCommand {
         if summary.allBlocked {
             throw CLIError(RunSummary.allBlockedMessage)
         }
+        if summary.haltReason == .agentUnavailable {
+            // docs/decisions.md D14: a handled error, exit 1; the summary said why and what to do.
+            throw CLIError(RunSummary.agentUnavailableMessage)
+        }
     }
 
     /// Plain mode unless a terminal is there and nothing asks for plain output; `--tui` wins

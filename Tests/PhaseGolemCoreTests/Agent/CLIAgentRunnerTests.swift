@@ -289,7 +289,7 @@ struct CLIAgentRunnerTests {
     @Test func readResultFileReasons() throws {
         let harness = try FakeAgentHarness()
         defer { harness.remove() }
-        #expect(throws: AgentError("Result file not found: \(harness.resultPath())")) {
+        #expect(throws: AgentError("Result file not found: \(harness.resultPath())", cause: .noResultFile(.unknown))) {
             try CLIAgentRunner.readResultFile(at: harness.resultPath())
         }
         try FileManager.default.createDirectory(atPath: harness.resultPath(), withIntermediateDirectories: true)

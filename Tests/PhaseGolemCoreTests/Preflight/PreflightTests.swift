@@ -5,6 +5,8 @@ import Testing
 @Suite("preflight")
 struct PreflightTests {
     static let clock = Timestamp(seconds: 1_767_225_600, nanoseconds: 0)
+    /// A normal user: the tests run as root, which Claude Code refuses (checked on its own below).
+    static let user = ClaudeRootRule.Host(userID: 1000)
 
     /// A project folder with a store directory and the workflow files named by `config`.
     static func makeRoot(workflows: [String] = []) throws -> String {
@@ -45,7 +47,7 @@ struct PreflightTests {
         let root = try makeRoot(workflows: workflows)
         defer { try? FileManager.default.removeItem(atPath: root) }
         let loaded = LoadedConfig(config: config, path: nil, baseDirectory: root)
-        return Preflight(loaded: loaded, root: root).check(items: items, archivedIDs: archived).map(\.condition)
+        return Preflight(loaded: loaded, root: root, host: Self.user).check(items: items, archivedIDs: archived).map(\.condition)
     }
 
     @Test("a coherent project passes")
@@ -58,7 +60,7 @@ struct PreflightTests {
         let root = try Self.makeRoot()
         defer { try? FileManager.default.removeItem(atPath: root) }
         try FileManager.default.removeItem(atPath: root + "/.task-golem")
-        let errors = Preflight(loaded: LoadedConfig(config: Self.config(["feature": Self.simple]), path: nil, baseDirectory: root), root: root)
+        let errors = Preflight(loaded: LoadedConfig(config: Self.config(["feature": Self.simple]), path: nil, baseDirectory: root), root: root, host: Self.user)
             .check(items: [], archivedIDs: [])
         #expect(errors.count == 1)
         #expect(errors.first?.condition == ".task-golem/ directory not found")
@@ -153,7 +155,7 @@ struct PreflightTests {
             Self.item("WRK-7", .new, dependencies: ["WRK-6"]),
             Self.item("WRK-5", .new),
         ]
-        let lines = Preflight(loaded: loaded, root: root).check(items: items, archivedIDs: []).map(\.description)
+        let lines = Preflight(loaded: loaded, root: root, host: Self.user).check(items: items, archivedIDs: []).map(\.description)
         #expect(lines == [
             "Preflight error: Workflow file not found: wf/build.md\n  Config: phase-golem.toml → pipelines → workflows\n"
                 + "  Fix: Create the workflow file at wf/build.md or update the path",
@@ -173,8 +175,52 @@ struct PreflightTests {
                 + "  Fix: Remove one dependency in the cycle to break it: WRK-6, WRK-7",
         ])
         try FileManager.default.removeItem(atPath: root + "/.task-golem")
-        #expect(Preflight(loaded: loaded, root: root).check(items: [], archivedIDs: []).map(\.description) == [
+        #expect(Preflight(loaded: loaded, root: root, host: Self.user).check(items: [], archivedIDs: []).map(\.description) == [
             "Preflight error: .task-golem/ directory not found\n  Config: \(root)/.task-golem\n  Fix: Run `tg init` to initialize the task-golem store",
         ])
+    }
+
+    // MARK: Claude Code refuses root (docs/decisions.md D14)
+
+    static func rootCheck(_ host: ClaudeRootRule.Host, cli: AgentCLI = .claude) throws -> [String] {
+        let root = try makeRoot(workflows: ["wf/research.md", "wf/build.md"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var config = config(["feature": simple])
+        config.agent.cli = cli
+        if cli == .command { config.agent.command = ["my-agent"] }
+        let loaded = LoadedConfig(config: config, path: nil, baseDirectory: root)
+        return Preflight(loaded: loaded, root: root, host: host).check(items: [], archivedIDs: []).map(\.description)
+    }
+
+    @Test("claude as root without IS_SANDBOX: a preflight error with the cause and both fixes, in the three-line form")
+    func rootRefused() throws {
+        #expect(try Self.rootCheck(ClaudeRootRule.Host(userID: 0)) == [
+            "Preflight error: Claude CLI refuses to run as root: phase-golem starts it with --dangerously-skip-permissions, "
+                + "which it rejects for the root user unless IS_SANDBOX=1 is set\n"
+                + "  Config: phase-golem.toml → agent.cli\n"
+                + "  Fix: Run phase-golem as a normal (non-root) user; or, if this machine is a sandbox (a container or a throwaway VM), "
+                + "set IS_SANDBOX=1 in the environment yourself (phase-golem never sets it for you)",
+        ])
+        // Anything but exactly `1` is refused, as the CLI does.
+        #expect(try Self.rootCheck(ClaudeRootRule.Host(userID: 0, environment: ["IS_SANDBOX": "true"])).count == 1)
+        #expect(try Self.rootCheck(ClaudeRootRule.Host(userID: 0, environment: ["IS_SANDBOX": ""])).count == 1)
+    }
+
+    @Test("root passes with IS_SANDBOX=1 or bubblewrap; a normal user passes; other agents are not checked")
+    func rootAccepted() throws {
+        #expect(try Self.rootCheck(ClaudeRootRule.Host(userID: 0, environment: ["IS_SANDBOX": "1"])).isEmpty)
+        #expect(try Self.rootCheck(ClaudeRootRule.Host(userID: 0, environment: ["CLAUDE_CODE_BUBBLEWRAP": "1"])).isEmpty)
+        #expect(try Self.rootCheck(ClaudeRootRule.Host(userID: 501)).isEmpty)
+        #expect(try Self.rootCheck(ClaudeRootRule.Host(userID: 0), cli: .command).isEmpty)
+        #expect(try Self.rootCheck(ClaudeRootRule.Host(userID: 0), cli: .opencode).isEmpty)
+    }
+
+    @Test("the root error comes after the original's errors, which keep their order")
+    func rootErrorLast() throws {
+        let root = try Self.makeRoot(workflows: ["wf/research.md"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let loaded = LoadedConfig(config: Self.config(["feature": Self.simple]), path: nil, baseDirectory: root)
+        let errors = Preflight(loaded: loaded, root: root, host: ClaudeRootRule.Host(userID: 0)).check(items: [], archivedIDs: [])
+        #expect(errors.map(\.location) == ["phase-golem.toml → pipelines → workflows", "phase-golem.toml → agent.cli"])
     }
 }

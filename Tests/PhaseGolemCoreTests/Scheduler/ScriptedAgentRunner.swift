@@ -20,6 +20,9 @@ final class ScriptedAgentRunner: AgentRunner {
             case noResult
             /// Any other agent error, in these words.
             case agentError(String)
+            /// Exited with `code` without a result file, having printed `lines` last (what the
+            /// classifier reads: `API Error: 529 …`, the root refusal, or anything else).
+            case exitWithout(code: Int32, lines: [String])
             /// The agent stopped itself at its `--max-budget-usd` (facts say `budgetExhausted`).
             case budgetStop
         }
@@ -41,6 +44,14 @@ final class ScriptedAgentRunner: AgentRunner {
         static func block(_ reason: String = "Needs a decision") -> Reply { Reply(action: .block, text: reason) }
         static let noResult = Reply(action: .noResult, text: "")
         static func agentError(_ message: String) -> Reply { Reply(action: .agentError(message), text: message) }
+        /// The API overloaded, as Claude Code reports it after its own retries: an agent failure (docs/decisions.md D14).
+        static let overloaded = exitWithout(1, ["API Error: 529 {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"])
+        /// A crash no signature names: an item failure, counted by the streak rule.
+        static let crash = exitWithout(139, ["Segmentation fault"])
+        static func exitWithout(_ code: Int32, _ lines: [String]) -> Reply {
+            Reply(action: .exitWithout(code: code, lines: lines), text: lines.last ?? "")
+        }
+
         /// Stopped by the CLI at the budget it was given, having spent `cost`.
         static func budgetStop(cost: Double) -> Reply {
             Reply(action: .budgetStop, text: "", facts: AgentRunFacts(costUSD: cost, isError: true,
@@ -94,6 +105,11 @@ final class ScriptedAgentRunner: AgentRunner {
         (started, startedContinuation) = AsyncStream.makeStream()
     }
 
+    /// Replaces the replies from now on (the agent that works again, for a second run).
+    func rescript(_ script: [String: [Reply]]) {
+        state.withLock { $0.scripts = script }
+    }
+
     /// `ITEM PHASE ATTEMPT` for every run so far, in call order.
     var calls: [String] { state.withLock { $0.calls } }
 
@@ -135,6 +151,10 @@ final class ScriptedAgentRunner: AgentRunner {
             result.context = reply.text
         case .noResult: return .failure(AgentError("Agent exited without writing a result file"))
         case .agentError(let message): return .failure(AgentError(message))
+        case .exitWithout(let code, let lines):
+            onEvent(.output(lines.map { AgentOutputLine(stream: .stdout, text: $0) }))
+            return .failure(AgentError("Agent failed (exit code \(code)): Result file not found: \(request.resultPath)",
+                                       cause: .noResultFile(.exited(code))))
         case .budgetStop: return .failure(AgentError("Agent failed (exit status: 1): Result file not found: \(request.resultPath)"))
         }
         reply.edit?(&result)
