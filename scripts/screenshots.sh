@@ -8,6 +8,7 @@
 # of the machine that made it.
 # Needs tmux, python3 with pyte and Pillow (pip install pyte pillow), and the DejaVu fonts.
 set -euo pipefail
+session="pgshot-$$"  # unique, so two runs at once do not share a tmux session
 repo=$(cd "$(dirname "$0")/.." && pwd)
 swift build --package-path "$repo" >/dev/null
 bin=$(swift build --package-path "$repo" --show-bin-path)/phase-golem
@@ -16,7 +17,7 @@ scratch=/tmp/phase-golem-demo
 rm -rf "$scratch"
 api_pid=
 cleanup() {
-  tmux kill-session -t pgshot 2>/dev/null || true
+  tmux kill-session -t "$session" 2>/dev/null || true
   exec 3>&- 2>/dev/null || true
   if [ -n "$api_pid" ]; then kill -9 "$api_pid" 2>/dev/null || true; wait "$api_pid" 2>/dev/null || true; fi
   rm -rf "$scratch"
@@ -25,7 +26,7 @@ trap cleanup EXIT
 work="$scratch/acme-shop"
 mkdir -p "$work" "$scratch/bin" "$scratch/home"
 ln -s "$claude" "$scratch/bin/claude"
-cols=110 rows=32
+cols=130 rows=32
 
 cd "$work"
 git init -q -b main && git config user.email demo@example.com && git config user.name Demo
@@ -36,6 +37,7 @@ cat > phase-golem.toml <<TOML
 prefix = "APP"
 [execution]
 max_retries = 1
+max_cost_usd = 5
 [agent]
 cli = "claude"
 model = "claude-opus-5-5"
@@ -89,19 +91,20 @@ port=$(awk '{print $3}' "$scratch/port")
 [ -n "$port" ] || { echo "the fake Anthropic API did not start" >&2; exit 1; }
 agent_env="PATH='$scratch/bin':\$PATH HOME='$scratch/home' ANTHROPIC_BASE_URL=http://127.0.0.1:$port ANTHROPIC_API_KEY=demo CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 DISABLE_TELEMETRY=1 DISABLE_ERROR_REPORTING=1 DISABLE_AUTOUPDATER=1 NO_PROXY=127.0.0.1,localhost IS_SANDBOX=1"
 
-capture() { tmux capture-pane -t pgshot -e -p > "$work/$1.ans"; python3 "$repo/scripts/ansi2png.py" --cols $cols --rows $rows "$work/$1.ans" "$repo/screenshots/$1.png"; }
-waitfor() { for _ in $(seq 200); do tmux capture-pane -t pgshot -p | grep -q "$1" && return 0; sleep 0.1; done; echo "timed out waiting for: $1" >&2; exit 1; }
+capture() { tmux capture-pane -t "$session" -e -p > "$work/$1.ans"; python3 "$repo/scripts/ansi2png.py" --cols $cols --rows $rows "$work/$1.ans" "$repo/screenshots/$1.png"; }
+waitfor() { for _ in $(seq 200); do tmux capture-pane -t "$session" -p | grep -q "$1" && return 0; sleep 0.1; done; echo "timed out waiting for: $1" >&2; exit 1; }
 
 targets=()
 for id in "${ids[@]}"; do targets+=(--target "$id"); done
-tmux -u new-session -d -s pgshot -x $cols -y $rows \
+tmux -u new-session -d -s "$session" -x $cols -y $rows \
   "cd '$work' && env -u CI LANG=C.UTF-8 TERM=tmux-256color $agent_env '$bin' run ${targets[*]}; sleep 60"
 waitfor "Enter launch"
-tmux send-keys -t pgshot a
+tmux send-keys -t "$session" a
 waitfor "Auto-advance: ON"
 capture launch
-tmux send-keys -t pgshot Enter
+tmux send-keys -t "$session" Enter
 waitfor "${ids[2]}.*build 3/4"
+waitfor "Read wf/build.md"
 capture run
 waitfor "Run summary"
 capture summary

@@ -27,6 +27,8 @@ struct PhaseGolemCommand: AsyncParsableCommand {
             UnblockCommand.self,
             RunCommand.self,
             TriageCommand.self,
+            RunsCommand.self,
+            WatchCommand.self,
             DemoCommand.self,
             DemoAgentCommand.self,
         ]
@@ -41,6 +43,11 @@ enum PhaseGolemMain {
             Glibc.exit(status)
         }
         let arguments = GlobalOptions.movingLeadingGlobals(Array(CommandLine.arguments.dropFirst()))
+        if arguments.isEmpty {
+            // No subcommand is a usage error, as in the original: the help on stderr, exit 2.
+            Output.stderr(PhaseGolemCommand.helpMessage())
+            exit(.usage)
+        }
         if let conflict = RunCommand.targetOnlyConflict(arguments) {
             Output.stderr(conflict)
             exit(.usage)

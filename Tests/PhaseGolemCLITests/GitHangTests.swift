@@ -16,8 +16,7 @@ struct GitHangTests {
         // `; :` keeps the shell (its command line holds the marker) from exec'ing sleep.
         let hook = "#!/bin/sh\ntouch '\(root)/.git/hook-started'\nexec /bin/sh -c 'sleep 3600; :' \(marker)\n"
         let path = root + "/.git/hooks/pre-commit"
-        try CLIHarness.write(hook, to: path)
-        chmod(path, 0o755)
+        try ExecutableScript.write(hook, to: path)
         return (root, marker)
     }
 

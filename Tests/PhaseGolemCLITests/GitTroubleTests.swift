@@ -61,8 +61,7 @@ struct GitTroubleTests {
         let root = try Self.project()
         defer { CLIHarness.remove(root) }
         let hook = root + "/.git/hooks/pre-commit"
-        try CLIHarness.write("#!/bin/sh\necho 'hook says no' >&2\nexit 1\n", to: hook)
-        chmod(hook, 0o755)
+        try ExecutableScript.write("#!/bin/sh\necho 'hook says no' >&2\nexit 1\n", to: hook)
         let result = try RunHarness.run([], in: root)
         // The item completed and is archived on disk even though no commit could be made.
         #expect(try RunHarness.archived(root) == [Self.id])

@@ -177,4 +177,30 @@ struct OriginalLinesTests {
         #expect(lines.count > 7 && lines[7].hasPrefix("Error: Failed to load task-golem store: Storage corruption: Malformed item on line 3"),
                 "\(result.stderr)")
     }
+
+    @Test("status on a malformed store: the original's `Failed to load task-golem store:` prefix")
+    func statusMalformedStore() throws {
+        let root = try Self.project(items: [RunHarness.item("WRK-001", status: .ready)])
+        defer { CLIHarness.remove(root) }
+        let store = root + "/.task-golem/tasks.jsonl"
+        try CLIHarness.write(String(decoding: try CLIHarness.read(store), as: UTF8.self) + "garbage\n", to: store)
+        let result = try CLIHarness.run(["status"], in: root, environment: Self.environment)
+        #expect(result.status == 1)
+        #expect(result.stdout == "")
+        #expect(result.stderr.hasPrefix("Error: Failed to load task-golem store: Storage corruption: Malformed item on line 3"), "\(result.stderr)")
+        #expect(Self.lines(result.stderr).count == 2, "one line, then the end: \(result.stderr)")
+    }
+
+    @Test("status without a store: the original's empty backlog line, then a hint where the store is looked for")
+    func statusWithoutStore() throws {
+        let root = try Self.project(items: [])
+        defer { CLIHarness.remove(root) }
+        try FileManager.default.removeItem(atPath: root + "/.task-golem")
+        let result = try CLIHarness.run(["status"], in: root, environment: Self.environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "No items in backlog.\n")
+        #expect(result.stderr == "hint: no ./.task-golem/ store here: run `phase-golem init` in the project root, or pass --root\n")
+        let json = try CLIHarness.run(["status", "--json"], in: root, environment: Self.environment)
+        #expect(json.status == 0 && json.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]", "\(json.stdout)")
+    }
 }

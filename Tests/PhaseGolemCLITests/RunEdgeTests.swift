@@ -186,13 +186,23 @@ struct RunEdgeTests {
     func sighup() throws {
         let root = try Self.oneItem()
         defer { CLIHarness.remove(root) }
-        let run = try Self.startRun(root, script: "\(Self.id) review sleep 30\n", ignoring: ["QUIT", "USR1", "TERM"])
+        let run = try Self.startRun(root, script: "\(Self.id) review sleep 600\n", ignoring: ["QUIT", "USR1", "TERM"])
         defer { run.stop() }
         func bit(_ signal: Int32) -> UInt64 { 1 << UInt64(signal - 1) }
-        // The spawned agent itself: the shell's own forks (command substitutions) block signals for a moment.
-        let agent = try #require(ProcTable.descendants(of: run.process.processIdentifier).first {
-            $0.command == "claude" && $0.parent == run.process.processIdentifier
-        }, "no agent process")
+        // Not the agent's shell: dash blocks every signal for a moment around each fork, so its
+        // masks depend on when they are read. The `sleep` it execs keeps the ignored signals and
+        // the blocked mask the agent was started with (ignored ones survive exec), and nothing
+        // changes them after its exec; it outlives any wait here, the run's SIGHUP ends it.
+        let runPID = run.process.processIdentifier
+        let deadline = Date().addingTimeInterval(60)
+        var sleeper: ProcTable.Entry?
+        while sleeper == nil, Date() < deadline {
+            let descendants = ProcTable.descendants(of: runPID)
+            let agents = Set(descendants.filter { $0.command == "claude" && $0.parent == runPID }.map(\.pid))
+            sleeper = descendants.first { $0.command == "sleep" && agents.contains($0.parent) }
+            if sleeper == nil { usleep(20_000) }
+        }
+        let agent = try #require(sleeper, "no agent process running its sleep")
         let runIgnores = try Self.signalMasks(of: run.process.processIdentifier).ignored
         #expect(runIgnores & bit(SIGQUIT) != 0 && runIgnores & bit(SIGUSR1) != 0,
                 "the run does not ignore SIGQUIT and SIGUSR1 (\(String(runIgnores, radix: 16))): nothing to inherit")

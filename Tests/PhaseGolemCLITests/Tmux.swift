@@ -10,19 +10,21 @@ struct Tmux {
 
     let session: String
     let root: String
+    var exitFile = "tui-exit"
 
     /// Starts `phase-golem run …` in a detached session of the given size. The pane keeps
     /// its shell alive after the program exits, so what it printed after the UI can be read.
-    static func start(root: String, arguments: [String], environment: [String: String], width: Int = 100, height: Int = 30) throws -> Tmux {
+    static func start(root: String, arguments: [String], environment: [String: String], width: Int = 100, height: Int = 30,
+                      command subcommand: String = "run", exitFile: String = "tui-exit") throws -> Tmux {
         let session = "pg-\(UUID().uuidString.prefix(8))"
         // As CLIHarness.environment: the tests run as root (docs/decisions.md D14).
         let exports = ([CLIHarness.sandboxVariable: "1"].merging(environment) { _, new in new }).map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
         let quoted = arguments.map { "'\($0)'" }.joined(separator: " ")
-        let command = "cd '\(root)' && env -u CI -u PHASE_GOLEM_TUI -u NO_COLOR LANG=C.UTF-8 TERM=tmux-256color \(exports) '\(CLIHarness.binary)' run \(quoted); "
-            + "echo \"EXIT:$?\" > '\(root)/.git/tui-exit'; sleep 600"
+        let command = "cd '\(root)' && env -u CI -u PHASE_GOLEM_TUI -u NO_COLOR LANG=C.UTF-8 TERM=tmux-256color \(exports) '\(CLIHarness.binary)' \(subcommand) \(quoted); "
+            + "echo \"EXIT:$?\" > '\(root)/.git/\(exitFile)'; sleep 600"
         let output = try ProcessRunner.run("tmux", ["-u", "new-session", "-d", "-s", session, "-x", String(width), "-y", String(height), command])
         guard output.succeeded else { throw CLIHarness.HarnessError("tmux failed: \(output.stderrText)") }
-        return Tmux(session: session, root: root)
+        return Tmux(session: session, root: root, exitFile: exitFile)
     }
 
     func capture() throws -> String {
@@ -54,7 +56,7 @@ struct Tmux {
     func exitCode(timeout: Double = 20) throws -> Int32 {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if let text = try? String(contentsOfFile: root + "/.git/tui-exit", encoding: .utf8),
+            if let text = try? String(contentsOfFile: root + "/.git/" + exitFile, encoding: .utf8),
                let code = Int32(text.replacingOccurrences(of: "EXIT:", with: "").trimmingCharacters(in: .whitespacesAndNewlines)) {
                 return code
             }

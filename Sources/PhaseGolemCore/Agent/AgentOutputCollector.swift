@@ -142,12 +142,16 @@ final class AgentOutputCollector {
                                            + AgentOutputLine.truncationMarker(bytes: state.totalBytes),
                                        truncatedFromBytes: state.totalBytes)
             }
+            // A whole line goes to the log in one piece: the journal can point at it (an
+            // overlong one is interleaved with the other stream's lines, so it cannot).
+            let offset = log?.position
             writeLineStart(stream)
             log?.append(state.pending)
             log?.append(byte: 0x0A)
             var body = state.pending[...]
             if body.last == 0x0D { body = body.dropLast() }
-            return AgentOutputLine(stream: stream, text: String(decoding: body, as: UTF8.self))
+            return AgentOutputLine(stream: stream, text: String(decoding: body, as: UTF8.self), logOffset: offset,
+                                   logBytes: offset.map { (log?.position ?? $0) - $0 })
         }
         emit(line)
     }
@@ -165,6 +169,18 @@ final class AgentOutputCollector {
         batch.append(line)
         batchBytes += line.text.utf8.count
         if batch.count >= limits.batchLines || batchBytes >= limits.batchBytes { flush() }
+    }
+
+    /// The text the callback gets for a log line (without its newline) of `totalBytes` bytes
+    /// whose first bytes are `head`: what the journal's reader rebuilds from the log.
+    static func callbackText(head: [UInt8], totalBytes: Int, maxLineBytes: Int = Limits().maxLineBytes) -> String {
+        if totalBytes > maxLineBytes {
+            let kept = trimmingIncompleteUTF8(Array(head.prefix(maxLineBytes)))
+            return String(decoding: kept, as: UTF8.self) + AgentOutputLine.truncationMarker(bytes: totalBytes)
+        }
+        var body = head[...]
+        if body.last == 0x0D { body = body.dropLast() }
+        return String(decoding: body, as: UTF8.self)
     }
 
     /// `bytes` without a multi-byte sequence cut off at its end, so a truncated line does not

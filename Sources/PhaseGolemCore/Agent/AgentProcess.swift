@@ -18,6 +18,16 @@ public enum AgentExitStatus: Sendable, Equatable, CustomStringConvertible {
 
     public var isSuccess: Bool { self == .exited(0) }
 
+    /// The status alone, for the original's `(status=…)` debug line: `0`, `3`, `signal 9`
+    /// where the original printed `Some(0)`, `Some(3)`, `None` (docs/decisions.md D11).
+    public var plainValue: String {
+        switch self {
+        case .exited(let code): "\(code)"
+        case .signaled(let signal): "signal \(signal)"
+        case .unknown: "unknown"
+        }
+    }
+
     /// `zero exit`, `exit code 3` or `signal 9`: plain values, never `Some(3)` (docs/decisions.md D11).
     public var description: String {
         switch self {

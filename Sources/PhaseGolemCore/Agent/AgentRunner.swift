@@ -43,11 +43,23 @@ public struct AgentOutputLine: Sendable, Equatable {
     /// Set when the line was too long to keep whole: its full length in bytes (it is whole in
     /// the log file). `text` is then its start followed by the marker.
     public var truncatedFromBytes: Int?
+    /// Where the line is in the attempt's log file: its first byte and its length there
+    /// (`[stderr] ` prefix and newline included), when it was written there in one piece. The
+    /// run journal refers to agent output by byte range instead of copying it
+    /// (docs/journal.md). Not part of equality: it says where the line is, not what it is.
+    public var logOffset: Int?
+    public var logBytes: Int?
 
-    public init(stream: Stream, text: String, truncatedFromBytes: Int? = nil) {
+    public init(stream: Stream, text: String, truncatedFromBytes: Int? = nil, logOffset: Int? = nil, logBytes: Int? = nil) {
         self.stream = stream
         self.text = text
         self.truncatedFromBytes = truncatedFromBytes
+        self.logOffset = logOffset
+        self.logBytes = logBytes
+    }
+
+    public static func == (lhs: AgentOutputLine, rhs: AgentOutputLine) -> Bool {
+        lhs.stream == rhs.stream && lhs.text == rhs.text && lhs.truncatedFromBytes == rhs.truncatedFromBytes
     }
 
     /// What a cut line's text ends with.

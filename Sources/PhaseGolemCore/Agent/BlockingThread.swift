@@ -15,7 +15,7 @@ public enum BlockingThread {
     }
 
     /// Starts `body` on a new detached thread; runs it on the calling thread if none can be made.
-    static func start(_ body: @escaping @Sendable () -> Void) {
+    public static func start(_ body: @escaping @Sendable () -> Void) {
         let work = Unmanaged.passRetained(Work(body))
         var thread = pthread_t()
         let result = pthread_create(&thread, nil, { context in

@@ -32,8 +32,12 @@ final class BufferedFileWriter {
         return BufferedFileWriter(fd: fd, path: path)
     }
 
+    /// Bytes handed to `append` so far: where the next one lands in the file.
+    private(set) var position = 0
+
     func append(_ bytes: UnsafeRawBufferPointer) {
         guard failure == nil, !bytes.isEmpty else { return }
+        position += bytes.count
         if buffer.count + bytes.count > capacity { flush() }
         if bytes.count >= capacity {
             writeDirectly(bytes)

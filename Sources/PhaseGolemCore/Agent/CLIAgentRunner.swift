@@ -119,8 +119,10 @@ public struct CLIAgentRunner: AgentRunner {
             if shuttingDown { ProcessGroupRegistry.killGroup(process.pid, grace: killGrace) }
             registry.unregister(process.pid)
             let status = process.reap()
-            onEvent(.debug("[agent] Subprocess exited (\(status.description))"))
+            // The agent's last output lines first: they came before its exit, as the original's
+            // inherited output did.
             finish(collector, onEvent: onEvent)
+            onEvent(.debug("[agent] Subprocess exited (status=\(status.plainValue))"))
             if shuttingDown { return .failure(AgentError("Shutdown requested")) }
             return collectResult(at: resultPath, status: status, onEvent: onEvent)
         }

@@ -89,6 +89,7 @@ struct ConfigDecoder {
                 problems.append(Self.mismatch("execution.max_cost_usd", expected: "a positive number of US dollars, such as 5 or 12.5", got: value))
             }
         }
+        if let value = uint32("keep_runs", in: table, path: "execution") { execution.keepRuns = value }
         return execution
     }
 

@@ -6,8 +6,12 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     /// The file is not valid TOML.
     case syntax(path: String, message: String, line: Int, column: Int)
-    /// The TOML is well-formed but wrong: bad types, unknown keys, failed validation.
+    /// The TOML is well-formed and every value has the right type, but validation failed.
     case invalid(problems: [String])
+    /// Values of the wrong type, unknown keys, missing required keys: what the original's
+    /// deserializer rejected as `Failed to parse {path}: …`; validation problems found in the
+    /// same file follow in the original's validation block, so one run reports everything.
+    case schema(path: String, problems: [String], validation: [String])
 
     public var description: String {
         switch self {
@@ -18,7 +22,18 @@ public enum ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         case .syntax(let path, let message, let line, let column):
             "Failed to parse \(path): \(message) (line \(line), column \(column))"
         case .invalid(let problems):
-            (["Config validation failed:"] + problems.map { "  - \($0)" }).joined(separator: "\n")
+            Self.validationBlock(problems)
+        case .schema(let path, let problems, let validation):
+            // The original's first line (`Failed to parse {path}: …`) keeps its shape; its
+            // detail is the TOML crate's own wording, which differs (docs/compatibility.md#configuration).
+            (problems.count == 1
+                ? "Failed to parse \(path): \(problems[0])"
+                : (["Failed to parse \(path):"] + problems.map { "  - \($0)" }).joined(separator: "\n"))
+                + (validation.isEmpty ? "" : "\n" + Self.validationBlock(validation))
         }
+    }
+
+    private static func validationBlock(_ problems: [String]) -> String {
+        (["Config validation failed:"] + problems.map { "  - \($0)" }).joined(separator: "\n")
     }
 }

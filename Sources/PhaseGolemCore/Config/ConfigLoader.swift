@@ -60,9 +60,11 @@ public enum ConfigLoader {
         if config.pipelines.isEmpty {
             config.pipelines[PipelineConfig.defaultName] = .defaultFeature
         }
-        let problems = decoder.problems
-            + config.validationProblems(skippingMainPhaseCheckFor: decoder.pipelinesWithBadPhases)
-        guard problems.isEmpty else { throw ConfigError.invalid(problems: problems) }
+        let validation = config.validationProblems(skippingMainPhaseCheckFor: decoder.pipelinesWithBadPhases)
+        guard decoder.problems.isEmpty else {
+            throw ConfigError.schema(path: path, problems: decoder.problems, validation: validation)
+        }
+        guard validation.isEmpty else { throw ConfigError.invalid(problems: validation) }
         return config
     }
 

@@ -30,6 +30,9 @@ public struct ExecutionConfig: Sendable, Equatable {
 
     /// The longest wait between agent-failure retries, however many came before.
     public static let maxAgentRetryBackoffSeconds: Double = 300
+    /// How many runs' journals (and attempt logs) `.phase-golem/runs/` keeps; older ones are
+    /// pruned when a run starts (docs/journal.md). `PHASE_GOLEM_KEEP_RUNS` overrides it.
+    public var keepRuns: Int = 100
 
     public init(
         phaseTimeoutMinutes: Double = 30,

@@ -19,8 +19,9 @@ extension PhaseGolemConfig {
         var problems: [String] = []
         if execution.maxWip < 1 { problems.append("execution.max_wip must be >= 1") }
         if execution.maxConcurrent < 1 { problems.append("execution.max_concurrent must be >= 1") }
-        // Written as a negation so NaN fails too.
-        if !(execution.phaseTimeoutMinutes > 0) { problems.append("execution.phase_timeout_minutes must be > 0") }
+        // Zero loads, as in the original (status, advance and unblock do not need it); `run`'s
+        // preflight refuses it (docs/decisions.md D16). Written as a negation so NaN fails too.
+        if !(execution.phaseTimeoutMinutes >= 0) { problems.append("execution.phase_timeout_minutes must not be negative") }
         if execution.circuitBreakerThreshold < 1 { problems.append("execution.circuit_breaker_threshold must be >= 1") }
         // docs/decisions.md D14. Negated comparisons so NaN fails too.
         let maxBackoff = NumberText.decimal(ExecutionConfig.maxAgentRetryBackoffSeconds)
@@ -31,6 +32,7 @@ extension PhaseGolemConfig {
         if execution.agentFailureLimit < 1 {
             problems.append("execution.agent_failure_limit must be >= 1 (consecutive agent failures before the run halts AgentUnavailable)")
         }
+        if execution.keepRuns < 1 { problems.append("execution.keep_runs must be >= 1 (the run in progress is always kept)") }
         if let model = agent.model {
             if model.isEmpty || !model.unicodeScalars.allSatisfy(Self.isAllowedModelScalar) {
                 problems.append("agent.model contains invalid characters (allowed: alphanumeric, '.', '_', '/', '-')")

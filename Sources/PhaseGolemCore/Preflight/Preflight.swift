@@ -79,6 +79,13 @@ public struct Preflight: Sendable {
             errors.append(PreflightError(condition: "max_concurrent must be >= 1", location: "\(Self.file) → execution.max_concurrent",
                                          fix: "Set execution.max_concurrent to 1 or more"))
         }
+        if config.execution.phaseTimeoutMinutes == 0 {
+            // The original runs with it and every agent times out at once, blocking every item
+            // it reaches (docs/decisions.md D16).
+            errors.append(PreflightError(condition: "phase_timeout_minutes is 0: every agent would time out at once",
+                                         location: "\(Self.file) → execution.phase_timeout_minutes",
+                                         fix: "Set execution.phase_timeout_minutes to the minutes a phase may take (default 30)"))
+        }
         for name in config.sortedPipelineNames {
             guard let pipeline = config.pipelines[name] else { continue }
             if pipeline.phases.isEmpty {

@@ -50,6 +50,12 @@ public final class RunSession: @unchecked Sendable {
     /// Who starts the agent, for preflight's root check (docs/decisions.md D14); tests inject it.
     private let host: ClaudeRootRule.Host
     private var lock: RuntimeLock?
+    /// Names this run's attempt-log folder and journal: `20261125T183626Z-12345`.
+    public let runID: String
+    /// The run's journal, opened when the run starts (nil: none, as in tests and `triage`).
+    public var journal: RunJournal?
+    /// `execution.keep_runs`, or `PHASE_GOLEM_KEEP_RUNS`, checked at startup.
+    private var keepRuns = 100
     /// The startup's parse of `tasks.jsonl`, handed on so a 10k-item store is parsed once, not three times.
     private var storeCache: CachedContents?
 
@@ -62,6 +68,7 @@ public final class RunSession: @unchecked Sendable {
         self.registry = registry
         self.host = host
         self.makeRunner = makeRunner
+        runID = Self.runID()
     }
 
     private var root: String { options.root }
@@ -151,6 +158,7 @@ public final class RunSession: @unchecked Sendable {
 
         let loaded = try ConfigLoader.load(root: root, explicitPath: options.configPath)
         let config = loaded.config
+        keepRuns = try RunHistory.keepRuns(configured: config.execution.keepRuns, environment: Self.environment([RunHistory.keepRunsVariable]))
         let agent = AgentCommand(config.agent)
         events.info("[pre] Verifying \(agent.displayName) ...")
         try agent.verifyAvailable(root: root)
@@ -212,6 +220,7 @@ public final class RunSession: @unchecked Sendable {
         guard prepared.preflightErrors.isEmpty else {
             throw OperationError("\(prepared.preflightErrors.count) preflight error(s) -- fix all issues before running")
         }
+        journal?.open(JournalHeader(prepared: prepared, runID: runID, projectName: Self.projectName(root: root)), keepRuns: keepRuns)
         events.info("")
         let context = makeContext(loaded: prepared.loaded, agentDescription: prepared.agentDescription)
         let coordinator = context.coordinator
@@ -247,7 +256,7 @@ public final class RunSession: @unchecked Sendable {
                                       shutdown: shutdown)
         return RunContext(
             coordinator: coordinator, runner: makeRunner(loaded.config.agent), loaded: loaded, root: root, events: events,
-            shutdown: shutdown, logDirectory: FileIO.join(FileIO.join(RuntimeLock.directory(root: root), "logs"), Self.runID()),
+            shutdown: shutdown, logDirectory: FileIO.join(FileIO.join(RuntimeLock.directory(root: root), "logs"), runID),
             agentDescription: agentDescription)
     }
 
@@ -343,6 +352,22 @@ public final class RunSession: @unchecked Sendable {
             }
             if next.count > 3 { events.info("  ...") }
         }
+    }
+
+    /// The project's folder name: the last component of the resolved root, so `.` and
+    /// `../acme` both show `acme`.
+    public static func projectName(root: String) -> String {
+        let resolved = FileIO.realPath(root) ?? root
+        return resolved.split(separator: "/").last.map(String.init) ?? resolved
+    }
+
+    /// The named variables that are set, from the process environment.
+    static func environment(_ names: [String]) -> [String: String] {
+        var values: [String: String] = [:]
+        for name in names {
+            if let value = getenv(name) { values[name] = String(cString: value) }
+        }
+        return values
     }
 
     /// A sortable, unique-enough run id: `20261125T183626Z-12345`.

@@ -49,7 +49,12 @@ public struct RunContext: Sendable {
     }
 
     func logPath(itemID: String, phase: String, attempt: Int) -> String {
-        FileIO.join(logDirectory, "\(itemID)_\(phase)_\(attempt).log")
+        FileIO.join(logDirectory, Self.logFileName(itemID: itemID, phase: phase, attempt: attempt))
+    }
+
+    /// An attempt's log file name in the run's log folder (the journal names it too).
+    static func logFileName(itemID: String, phase: String, attempt: Int) -> String {
+        "\(itemID)_\(phase)_\(attempt).log"
     }
 
     /// Runs the agent, streaming its output as events; returns its result and the facts it

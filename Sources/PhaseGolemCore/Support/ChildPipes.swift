@@ -36,6 +36,10 @@ struct ChildPipes: ~Copyable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, stdoutWrite, 1)
         posix_spawn_file_actions_adddup2(&actions, stderrWrite, 2)
+        // Nothing else of ours reaches git or its hooks: a descriptor opened elsewhere without
+        // close-on-exec (a library's file being written, say) would otherwise stay open for as
+        // long as a hook runs, keeping that file "busy" for exec (ETXTBSY) or a lock held.
+        pg_spawn_file_actions_addclosefrom(&actions, 3)
         if let directory { pg_spawn_file_actions_addchdir(&actions, directory) }
     }
 

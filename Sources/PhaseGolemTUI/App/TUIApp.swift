@@ -155,6 +155,8 @@ extension TUIApp {
 struct EventQueue {
     /// nil: agent output dropped for the bound.
     private var events: Deque<SchedulerEvent?> = []
+    /// When each event happened, for `watch` (which replays a journal); nil for live events.
+    private var times: Deque<Double?> = []
     /// No agent output waits before this index (all dropped): where a drop looks first.
     private var firstOutput = 0
     private var pendingLines = 0
@@ -165,8 +167,9 @@ struct EventQueue {
     /// Agent lines folded into the view per loop iteration, so keys are read in between.
     static let linesPerIteration = 2_500
 
-    mutating func append(_ event: SchedulerEvent) {
+    mutating func append(_ event: SchedulerEvent, time: Double? = nil) {
         events.append(event)
+        times.append(time)
         pendingLines += Self.lines(event)
         var index = firstOutput
         while pendingLines > Self.maxPendingLines {
@@ -183,9 +186,14 @@ struct EventQueue {
 
     /// The next events to fold, within the per-iteration budget.
     mutating func take() -> [SchedulerEvent] {
-        var taken: [SchedulerEvent] = []
+        takeTimed().map(\.event)
+    }
+
+    /// The next events to fold with their times, within the per-iteration budget.
+    mutating func takeTimed() -> [(event: SchedulerEvent, time: Double?)] {
+        var taken: [(event: SchedulerEvent, time: Double?)] = []
         if skippedLines > 0 {
-            taken.append(.log(.info, "… \(skippedLines) agent output lines not shown here (all are in the attempt's log file)"))
+            taken.append((.log(.info, "… \(skippedLines) agent output lines not shown here (all are in the attempt's log file)"), nil))
             skippedLines = 0
         }
         var budget = Self.linesPerIteration
@@ -195,9 +203,10 @@ struct EventQueue {
                 if lines > 0 && budget <= 0 { break }
                 budget -= lines
                 pendingLines -= lines
-                taken.append(event)
+                taken.append((event, times.first ?? nil))
             }
             events.removeFirst()
+            times.removeFirst()
             firstOutput = max(0, firstOutput - 1)
         }
         return taken

@@ -10,6 +10,8 @@ public enum KeyAction: Sendable, Equatable {
     case scrollUp, scrollDown, pageUp, pageDown, scrollTop, follow
     case toggleFilter, search, nextMatch, toggleDetail
     case help, leave
+    /// `watch` only: ask the watched run to stop; go back from its summary to its log.
+    case stopRun, browseLog
 }
 
 extension KeyAction {
@@ -51,17 +53,19 @@ public struct KeyBinding: Sendable, Equatable {
 public enum KeyTable {
     private static func chars(_ text: String) -> [Key] { text.map { Key.character($0) } }
 
-    public static func bindings(for screen: ScreenKind) -> [KeyBinding] {
+    /// - Parameter watching: the bindings of `phase-golem watch`, which observes a run it does
+    ///   not own: `q` leaves it alone, `s` asks it to stop.
+    public static func bindings(for screen: ScreenKind, watching: Bool = false) -> [KeyBinding] {
         switch screen {
         case .launch: launch
-        case .run: run
-        case .summary: summary
+        case .run: watching ? watchRun : run
+        case .summary: watching ? watchSummary : summary
         }
     }
 
     /// The action bound to `key` on `screen`, if any.
-    public static func action(for key: Key, on screen: ScreenKind) -> KeyAction? {
-        bindings(for: screen).first { $0.keys.contains(key) }?.action
+    public static func action(for key: Key, on screen: ScreenKind, watching: Bool = false) -> KeyAction? {
+        bindings(for: screen, watching: watching).first { $0.keys.contains(key) }?.action
     }
 
     static let launch: [KeyBinding] = [
@@ -93,6 +97,18 @@ public enum KeyTable {
         KeyBinding(chars("n"), "n", label: nil, "Next (older) match", .nextMatch),
         KeyBinding(chars("?"), "?", label: "help", "Show or hide this help", .help),
         KeyBinding(chars("q") + [.interrupt], "q/^C", label: "stop", "Stop the run (asks first; ^C again forces)", .quit),
+    ]
+
+    /// The run screen in `watch`: the same scrolling and selection keys, its own way out.
+    static let watchRun: [KeyBinding] = run.filter { $0.action != .quit } + [
+        KeyBinding(chars("s"), "s", label: "stop run", "Stop the watched run gracefully (asks first; sends it SIGTERM)", .stopRun),
+        KeyBinding(chars("q") + [.interrupt], "q/^C", label: "leave", "Leave the watcher; the run goes on", .leave),
+    ]
+
+    static let watchSummary: [KeyBinding] = [
+        KeyBinding(chars("l"), "l", label: "log", "Browse the run's log", .browseLog),
+        KeyBinding(chars("?"), "?", label: "help", "Show or hide this help", .help),
+        KeyBinding([], "any key", label: "leave", "Leave the watcher", .leave),
     ]
 
     static let summary: [KeyBinding] = [

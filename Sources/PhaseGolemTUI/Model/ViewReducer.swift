@@ -181,11 +181,16 @@ public enum ViewReducer {
         case .launch: return launchKey(&state, key)
         case .run: return runKey(&state, key)
         case .summary:
-            if KeyTable.action(for: key, on: .summary) == .help {
+            switch KeyTable.action(for: key, on: .summary, watching: state.watching) {
+            case .help?:
                 state.showHelp = true
                 return []
+            case .browseLog?:
+                state.screen = .run
+                return []
+            default:
+                return [.exit(code: state.watching ? 0 : state.summary?.exitCode ?? 0)]
             }
-            return [.exit(code: state.summary?.exitCode ?? 0)]
         }
     }
 
@@ -236,6 +241,7 @@ public enum ViewReducer {
     }
 
     private static func runKey(_ state: inout ViewState, _ key: Key) -> [TUICommand] {
+        if state.watching { return watchKey(&state, key) }
         if state.run.shuttingDown {
             return key == .interrupt ? [.forceShutdown] : []
         }
@@ -290,6 +296,40 @@ public enum ViewReducer {
             break
         }
         return []
+    }
+
+    /// The run screen in `watch`: the run is someone else's, so leaving never touches it and
+    /// stopping it is asked for explicitly (`s`, then `y`).
+    private static func watchKey(_ state: inout ViewState, _ key: Key) -> [TUICommand] {
+        if state.run.confirmingQuit {
+            switch key {
+            case .character("y"), .character("Y"):
+                state.run.confirmingQuit = false
+                state.run.shuttingDown = true
+                state.watchNotice = "Stop requested: the run is draining and saving its state."
+                return [.requestShutdown]
+            case .character("n"), .character("N"), .escape, .interrupt, .character("q"):
+                state.run.confirmingQuit = false
+            default:
+                break
+            }
+            return []
+        }
+        if state.run.searchDraft == nil {
+            switch KeyTable.action(for: key, on: .run, watching: true) {
+            case .leave?: return [.quit(exitCode: 0)]
+            case .stopRun?:
+                // Nothing to stop once the run has ended or a stop is under way.
+                if state.summary == nil && !state.run.shuttingDown { state.run.confirmingQuit = true }
+                return []
+            case .quit?: return []
+            default: break
+            }
+        }
+        let watching = state.watching
+        state.watching = false
+        defer { state.watching = watching }
+        return runKey(&state, key)
     }
 
     private static func searchPromptKey(_ state: inout ViewState, _ key: Key, draft: String) {

@@ -148,6 +148,10 @@ public struct ViewState: Sendable {
     /// The parameters the run uses (edited on the launch screen).
     public var params: RunParams
     public var showHelp = false
+    /// `phase-golem watch`: the run belongs to another process (keys from `KeyTable.watchRun`).
+    public var watching = false
+    /// What the watcher says about the run in the footer (`the run is gone`, `stop requested`).
+    public var watchNotice: String?
     /// The latest time given to the reducer (seconds, any epoch); the reducer never reads a clock.
     public var now: Double = 0
     public var launch: LaunchState

@@ -53,8 +53,8 @@ struct Canvas {
     }
 
     /// Footer hints generated from the key table, fitted to the width.
-    mutating func footer(for screen: ScreenKind, y: Int) {
-        let hints = KeyTable.bindings(for: screen).compactMap { binding in
+    mutating func footer(for screen: ScreenKind, watching: Bool = false, y: Int) {
+        let hints = KeyTable.bindings(for: screen, watching: watching).compactMap { binding in
             binding.label.map { (text: "\(binding.footerNames ?? binding.keyNames) \($0)", essential: binding.action.isEssentialHint) }
         }
         text(Self.fitHints(hints, width: buffer.width - 2), x: 1, y: y, width: buffer.width - 2, style: Style(dim: true))

@@ -1,7 +1,7 @@
 /// The `?` overlay: every binding of the current screen, from the key table.
 enum HelpOverlayRenderer {
     static func draw(_ state: ViewState, on canvas: inout Canvas) {
-        let bindings = KeyTable.bindings(for: state.screen)
+        let bindings = KeyTable.bindings(for: state.screen, watching: state.watching)
         let keyWidth = bindings.map { $0.keyNames.unicodeScalars.count }.max() ?? 0
         let width = min(canvas.buffer.width - 4, 70)
         let height = min(canvas.buffer.height - 2, bindings.count + 4)

@@ -205,7 +205,12 @@ enum RunScreenRenderer {
 
     private static func drawFooter(_ state: ViewState, on canvas: inout Canvas, y: Int) {
         let width = canvas.buffer.width
-        if state.run.shuttingDown {
+        if state.watching, let notice = state.watchNotice, !state.run.confirmingQuit, state.run.searchDraft == nil {
+            canvas.text(notice, x: 1, y: y, width: width - 2, style: canvas.style(.red, bold: true))
+        } else if state.watching, state.run.confirmingQuit {
+            canvas.text("Stop the watched run (SIGTERM to its process)? y: stop gracefully   n/Esc: keep it running", x: 1, y: y,
+                        width: width - 2, style: canvas.style(.yellow, bold: true))
+        } else if state.run.shuttingDown && !state.watching {
             canvas.text("Stopping: waiting for the agent and saving state… Ctrl-C again forces it.", x: 1, y: y,
                         width: width - 2, style: canvas.style(.yellow, bold: true))
         } else if state.run.confirmingQuit {
@@ -217,7 +222,7 @@ enum RunScreenRenderer {
         } else if let message = state.run.searchMessage {
             canvas.text(message, x: 1, y: y, width: width - 2, style: canvas.style(.red, bold: true))
         } else {
-            canvas.footer(for: .run, y: y)
+            canvas.footer(for: .run, watching: state.watching, y: y)
         }
     }
 }

@@ -50,7 +50,7 @@ enum SummaryScreenRenderer {
         canvas.text(exitLine, x: inner.x + 1, y: inner.y + inner.height - 1, width: inner.width - 2, style: exitStyle)
         canvas.text("Press any key to exit (code \(summary.exitCode)).", x: 1, y: height - 2, width: width - 2,
                     style: Style(dim: true))
-        canvas.footer(for: .summary, y: height - 1)
+        canvas.footer(for: .summary, watching: state.watching, y: height - 1)
     }
 
     /// The report: a row per target that ran (outcome, phases, duration, cost) and the totals.

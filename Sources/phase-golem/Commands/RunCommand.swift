@@ -116,7 +116,7 @@ struct RunCommand: AsyncParsableCommand {
         if try useTUI(environment: environment) {
             outcome = await runWithTUI(options: options, level: level, environment: environment)
         } else {
-            let plumbing = SessionPlumbing(options: options, level: level)
+            let plumbing = SessionPlumbing(options: options, level: level, journal: true)
             do {
                 let prepared = try plumbing.session.prepare()
                 outcome = .success(try await plumbing.session.execute(prepared))
@@ -167,21 +167,15 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    /// The project's folder name: the last component of the resolved root, so `.` and
-    /// `../acme` both show `acme`.
+    /// The project's folder name (`RunSession.projectName`).
     static func projectName(root: String) -> String {
-        var resolved = root
-        if let pointer = realpath(root, nil) {
-            resolved = String(cString: pointer)
-            free(pointer)
-        }
-        return resolved.split(separator: "/").last.map(String.init) ?? resolved
+        RunSession.projectName(root: root)
     }
 
     /// The full-screen path: launch screen, live run, summary; the terminal is restored before
     /// anything is printed.
     func runWithTUI(options: RunOptions, level: LogLevel, environment: [String: String]) async -> Result<RunSummary, any Error> {
-        let plumbing = SessionPlumbing(options: options, level: level, plain: false)
+        let plumbing = SessionPlumbing(options: options, level: level, plain: false, journal: true)
         let prepared: PreparedRun
         do {
             prepared = try plumbing.session.prepare()

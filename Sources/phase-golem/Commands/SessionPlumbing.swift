@@ -12,11 +12,20 @@ struct SessionPlumbing {
     let uiEvents: AsyncStream<SchedulerEvent>?
     private let printing: Task<Void, Never>?
     private let signals: SignalMonitor
+    /// The run's journal (`run` only; `triage` keeps none).
+    private let journal: RunJournal?
 
-    init(options: RunOptions, level: LogLevel, plain: Bool = true) {
+    init(options: RunOptions, level: LogLevel, plain: Bool = true, journal wantsJournal: Bool = false) {
         let events = self.events
         let shutdown = self.shutdown
         let registry = self.registry
+        let session = RunSession(options: options, events: events, shutdown: shutdown, registry: registry) { agent in
+            CLIAgentRunner(config: agent, registry: registry, shutdown: shutdown)
+        }
+        self.session = session
+        // Subscribed before anything is published, like the printer and the UI.
+        journal = wantsJournal ? RunJournal(root: options.root, runID: session.runID, events: events.subscribe()) : nil
+        session.journal = journal
         // Subscribe before anything is published: a stream only sees events after it exists.
         if plain {
             let stream = events.subscribe()
@@ -31,16 +40,18 @@ struct SessionPlumbing {
         signals = SignalMonitor(shutdown: shutdown, registry: registry, events: events) { _ in
             signalled.withLock { $0 = true }
         }
-        session = RunSession(options: options, events: events, shutdown: shutdown, registry: registry) { agent in
-            CLIAgentRunner(config: agent, registry: registry, shutdown: shutdown)
-        }
     }
 
-    /// Releases the runtime lock, lets the printer finish, restores signal handling.
+    /// Lets the printer and the journal finish, releases the runtime lock, restores signal
+    /// handling. The lock is released last, so a watcher never sees a free lock before the
+    /// journal's last line.
     func finish() async {
-        session.finish()
         events.finish()
         await printing?.value
+        if let failure = await journal?.finish() {
+            Output.stderr("Warning: the run journal is incomplete (`phase-golem watch` and `runs` will not show all of this run): \(failure)")
+        }
+        session.finish()
         signals.stop()
     }
 }

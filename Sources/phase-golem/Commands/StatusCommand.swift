@@ -32,8 +32,14 @@ struct StatusCommand: ParsableCommand {
         var rows: [StatusReport.Row] = []
         var objects: [JSONValue] = []
         let store = global.store()
+        guard FileIO.isDirectory(store.directory) else {
+            // The original reads a missing store as an empty backlog; its line stays, and the
+            // likely cause (wrong folder, or no `init` yet) follows on a hint line.
+            if json { Output.stdout(StatusReport.json(entries: [])) } else { Output.stdout(bytes: StatusReport.tableBytes(rows: [])) }
+            Output.stderr("hint: no \(store.directory)/ store here: run `phase-golem init` in the project root, or pass --root")
+            return
+        }
         do {
-            try store.requireInitialized()
             if !json {
                 // The table needs a few fields of each line, not whole items.
                 rows = try StatusReport.rows(path: store.activePath) { logger.warn($0) }
@@ -45,7 +51,8 @@ struct StatusCommand: ParsableCommand {
                 }
             }
         } catch {
-            throw CLIError(error)
+            // The original's wording, which scripts match; the store error says the recovery.
+            throw CLIError("Failed to load task-golem store: \(error)")
         }
         if json {
             Output.stdout(StatusReport.json(entries: Array(zip(rows, objects)).map { (row: $0.0, object: $0.1) }))

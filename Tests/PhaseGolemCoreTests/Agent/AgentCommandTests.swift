@@ -184,7 +184,6 @@ struct AgentCommandTests {
     }
 
     static func writeScript(_ path: String, _ text: String) throws {
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        try ExecutableScript.write(text, to: path)
     }
 }

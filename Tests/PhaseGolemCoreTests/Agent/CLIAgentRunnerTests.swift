@@ -39,6 +39,24 @@ struct CLIAgentRunnerTests {
         #expect(FakeAgentHarness.errorText(result) == "Agent failed (exit code 3): Result file not found: \(harness.resultPath())")
     }
 
+    /// The original's debug line keeps its `status=` shape with a plain value (D11: no `Some(3)`),
+    /// and comes after the agent's own output, as it did when that output was inherited.
+    @Test func exitDebugLineIsPlainAndFollowsTheOutput() async throws {
+        let harness = try FakeAgentHarness(script: "* * exit 3\n")
+        defer { harness.remove() }
+        let (_, events) = await harness.run()
+        #expect(events.debugs.last == "[agent] Subprocess exited (status=3)")
+        let order = events.all.compactMap { event -> String? in
+            switch event {
+            case .output: "output"
+            case .debug(let text) where text.hasPrefix("[agent] Subprocess exited"): "exited"
+            default: nil
+            }
+        }
+        #expect(order.last == "exited" && order.contains("output"), "\(order)")
+        #expect(AgentExitStatus.exited(0).plainValue == "0" && AgentExitStatus.signaled(9).plainValue == "signal 9")
+    }
+
     @Test func invalidJSONIsLeftInPlace() async throws {
         let harness = try FakeAgentHarness(script: "* * invalidjson\n")
         defer { harness.remove() }
@@ -123,31 +141,36 @@ struct CLIAgentRunnerTests {
 
     /// Ignored signals and the spawning thread's blocked ones survive exec; phase-golem ignoring
     /// SIGTERM (started under `nohup`, say) must not make agents immune to it. The test process's
-    /// dispositions are shared with the suites running beside it, so they are not changed here:
-    /// the agent's are read from `/proc` instead (`RunEdgeTests.sighup` checks an agent of a
-    /// real run that was started with signals ignored).
+    /// dispositions are shared with the suites running beside it, so they are not changed here
+    /// (`RunEdgeTests.sighup` checks an agent of a real run started with signals ignored).
+    ///
+    /// The agent is `cat /proc/self/status`, which reports the masks it was exec'd with. A shell
+    /// agent would not do: dash clears its blocked mask at startup and blocks every signal for
+    /// a moment around each fork, so what `/proc` shows for it depends on when it is read.
     @Test func agentsGetDefaultSignalDispositions() async throws {
-        let harness = try FakeAgentHarness(script: "* * sleep 30\n")
+        let harness = try FakeAgentHarness()
         defer { harness.remove() }
-        let recorder = EventRecorder()
-        let runner = harness.runner()
-        let task = Task { await runner.run(harness.request(), onEvent: recorder.callback) }
-        try await waitUntil { !harness.registry.registered.isEmpty }
-        let pid = try #require(recorder.spawnedPID)
-        let masks = try Self.signalMasks(of: pid)
-        #expect(masks.blocked == 0, "the agent starts with signals blocked: \(String(masks.blocked, radix: 16))")
-        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE] {
-            #expect(masks.ignored & (1 << UInt64(signal - 1)) == 0, "the agent ignores signal \(signal)")
+        let (_, events) = await harness.run(runner: harness.runner(command: ["/bin/cat", "/proc/self/status"]))
+        let status = events.lines.filter { $0.stream == .stdout }.map(\.text)
+        func mask(_ name: String) throws -> UInt64 {
+            let line = try #require(status.first { $0.hasPrefix(name + ":") }, "no \(name) in the agent's output: \(status)")
+            return try #require(UInt64(line.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces), radix: 16), "\(line)")
         }
-        // Long enough for SIGTERM to work, short enough not to slow the suite if it does not.
-        harness.registry.killAll(grace: .seconds(1))
-        // Died of SIGTERM (15), not of the SIGKILL (9) that follows the grace period.
-        #expect(FakeAgentHarness.errorText(await task.value)?.hasPrefix("Agent failed (signal 15): ") == true)
+        let blocked = try mask("SigBlk"), ignored = try mask("SigIgn")
+        #expect(blocked == 0, "the agent starts with signals blocked: \(String(blocked, radix: 16))")
+        // The runner's threads block almost every signal, so this fails if the mask is not reset;
+        // the ignored ones are checked for a real run started with signals ignored in RunEdgeTests.
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE] {
+            #expect(ignored & (1 << UInt64(signal - 1)) == 0, "the agent ignores signal \(signal)")
+        }
     }
 
+    /// The agents below sleep far longer than any test waits, so "running" stays true until the
+    /// test stops them, however long a busy machine keeps this task from being scheduled; the
+    /// kills block for their grace period, so they run on a thread of their own, not the pool.
     @Test func cancellationKillsTheAgent() async throws {
-        let harness = try FakeAgentHarness(script: "* * sleep 30\n")
-        defer { harness.remove() }
+        let harness = try FakeAgentHarness(script: "* * sleep 600\n")
+        defer { harness.registry.killAllNow(); harness.remove() }
         let recorder = EventRecorder()
         let runner = harness.runner()
         let request = harness.request()
@@ -160,7 +183,7 @@ struct CLIAgentRunnerTests {
         let noticed = try #require(recorder.time(ofDebug: "[agent] Cancelled — killing process group"))
         #expect(noticed - cancelled < .seconds(5))
         let pgid = try #require(recorder.spawnedPID)
-        #expect(try FakeAgentHarness.liveMembers(ofGroup: pgid).isEmpty)
+        #expect(try await BlockingThread.run { Result { try FakeAgentHarness.liveMembers(ofGroup: pgid) } }.get().isEmpty)
         #expect(harness.registry.registered.isEmpty)
     }
 
@@ -173,14 +196,14 @@ struct CLIAgentRunnerTests {
     }
 
     @Test func killAllStopsRunningAgents() async throws {
-        let harness = try FakeAgentHarness(script: "* * sleep 30\n")
-        defer { harness.remove() }
+        let harness = try FakeAgentHarness(script: "* * sleep 600\n")
+        defer { harness.registry.killAllNow(); harness.remove() }
         let runner = harness.runner()
         let first = Task { await runner.run(harness.request("WRK-001"), onEvent: { _ in }) }
         let second = Task { await runner.run(harness.request("WRK-002"), onEvent: { _ in }) }
         try await waitUntil { harness.registry.registered.count == 2 }
         let groups = harness.registry.registered
-        harness.registry.killAll(grace: .milliseconds(500))
+        await BlockingThread.run { harness.registry.killAll(grace: .seconds(5)) }
         #expect(harness.registry.registered.isEmpty)
         #expect(FakeAgentHarness.errorText(await first.value)?.hasPrefix("Agent failed (signal 15): Result file not found: ") == true)
         #expect(FakeAgentHarness.errorText(await second.value)?.hasPrefix("Agent failed (signal 15): Result file not found: ") == true)
@@ -188,8 +211,8 @@ struct CLIAgentRunnerTests {
     }
 
     @Test func killAllNowSendsSIGKILL() async throws {
-        let harness = try FakeAgentHarness(script: "* * sleep 30\n")
-        defer { harness.remove() }
+        let harness = try FakeAgentHarness(script: "* * sleep 600\n")
+        defer { harness.registry.killAllNow(); harness.remove() }
         let runner = harness.runner()
         let task = Task { await runner.run(harness.request(), onEvent: { _ in }) }
         try await waitUntil { !harness.registry.registered.isEmpty }
@@ -310,16 +333,6 @@ struct CLIAgentRunnerTests {
     }
 
     /// Polls `condition` every 10 ms; the generous limit is for a busy machine, not the expected case.
-    /// `SigBlk` and `SigIgn` of `/proc/PID/status`: bit N-1 is signal N.
-    static func signalMasks(of pid: pid_t) throws -> (blocked: UInt64, ignored: UInt64) {
-        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
-        func mask(_ name: String) throws -> UInt64 {
-            let line = try #require(status.split(separator: "\n").first { $0.hasPrefix(name + ":") }, "no \(name) in /proc/\(pid)/status")
-            return try #require(UInt64(line.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces), radix: 16), "\(line)")
-        }
-        return (try mask("SigBlk"), try mask("SigIgn"))
-    }
-
     func waitUntil(_ condition: () -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
         while !condition() {

@@ -215,7 +215,7 @@ struct ConfigLoaderTests {
         ("/x.toml", "/"),
         ("/a/b/x.toml", "/a/b"),
         ("a//b.toml", "a"),
-        ("../shared/x.toml", "../shared"),
+        ("../other/x.toml", "../other"),
     ])
     func parentDirectory(path: String, expected: String) {
         #expect(ConfigPath.parent(of: path) == expected)

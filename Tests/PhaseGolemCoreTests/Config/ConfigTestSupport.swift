@@ -44,6 +44,8 @@ enum ConfigTestSupport {
         switch parseError(toml) {
         case .invalid(let problems)?:
             return problems
+        case .schema(_, let problems, let validation)?:
+            return problems + validation
         case let other?:
             Issue.record("expected validation problems, got: \(other)", sourceLocation: sourceLocation)
             return []

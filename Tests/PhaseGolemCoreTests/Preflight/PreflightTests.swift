@@ -130,6 +130,25 @@ struct PreflightTests {
         #expect(errors == ["Pipeline \"feature\" has no main phases", "Pre-phase \"x\" in pipeline \"feature\" cannot be destructive"])
     }
 
+    /// D16: the original runs with a zero timeout and every agent times out at once; ours
+    /// stops before anything runs, in the preflight's own three-line form.
+    @Test("D16: a zero phase timeout is a preflight error, in the three-line form")
+    func zeroTimeout() throws {
+        let root = try Self.makeRoot(workflows: ["wf/research.md", "wf/build.md"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var config = Self.config(["feature": Self.simple])
+        config.execution.phaseTimeoutMinutes = 0
+        let loaded = LoadedConfig(config: config, path: nil, baseDirectory: root)
+        #expect(Preflight(loaded: loaded, root: root).check(items: [], archivedIDs: []).map(\.description) == [
+            "Preflight error: phase_timeout_minutes is 0: every agent would time out at once\n"
+                + "  Config: phase-golem.toml → execution.phase_timeout_minutes\n"
+                + "  Fix: Set execution.phase_timeout_minutes to the minutes a phase may take (default 30)",
+        ])
+        config.execution.phaseTimeoutMinutes = 0.5
+        #expect(Preflight(loaded: LoadedConfig(config: config, path: nil, baseDirectory: root), root: root)
+            .check(items: [], archivedIDs: []).isEmpty)
+    }
+
     @Test("a ~/ workflow path resolves under the home directory")
     func homePaths() throws {
         let loaded = LoadedConfig(config: PhaseGolemConfig(), path: nil, baseDirectory: "/project")

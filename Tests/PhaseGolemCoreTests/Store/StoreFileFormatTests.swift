@@ -45,7 +45,7 @@ struct StoreFileFormatTests {
 
     @Test("A bad line in tasks.jsonl is corruption naming the file, the line and the recovery", arguments: badLines)
     func strictRejectsBadLine(name: String, line: String, phrase: String) throws {
-        let path = "/work/project/.task-golem/tasks.jsonl"
+        let path = "/srv/project/.task-golem/tasks.jsonl"
         // header (1), good (2), blank (3), whitespace-only (4), bad (5), good (6)
         let bytes = utf8(Self.header + itemLine(id: "tg-00001") + "\n\n \t\n" + line + "\n" + itemLine(id: "tg-00002") + "\n")
         let message = try Self.corruption(bytes, path: path)
@@ -55,7 +55,7 @@ struct StoreFileFormatTests {
 
     @Test("The same bad line in archive.jsonl is skipped with a warning; good items load", arguments: badLines)
     func lenientSkipsBadLine(name: String, line: String, phrase: String) throws {
-        let path = "/work/project/.task-golem/archive.jsonl"
+        let path = "/srv/project/.task-golem/archive.jsonl"
         let bytes = Self.file([itemLine(id: "tg-00001"), line, itemLine(id: "tg-00002")])
         let contents = try StoreFileFormat.parse(bytes, path: path, strict: false)
         #expect(contents.items.map(\.id) == ["tg-00001", "tg-00002"], "\(name)")

@@ -17,6 +17,19 @@ struct ProcessRunnerLimitTests {
         }
     }
 
+    /// A descriptor another part of the process opened without close-on-exec must not reach git
+    /// or its hooks: a hook that runs for minutes would keep a file open for writing
+    /// (exec of it fails with ETXTBSY) or a lock held.
+    @Test("children inherit no descriptor beyond stdin, stdout and stderr")
+    func noInheritedDescriptors() throws {
+        let directory = try TemporaryDirectory("pg-fds")
+        let fd = open(directory.file("open-for-writing"), O_WRONLY | O_CREAT, 0o644)
+        #expect(fd > 2)
+        defer { close(fd) }
+        let output = try ProcessRunner.run("/bin/sh", ["-c", "ls /proc/$$/fd"])
+        #expect(output.stdoutText.split(separator: "\n").sorted() == ["0", "1", "2"], "\(output.stdoutText)")
+    }
+
     @Test("a run's program past its deadline is killed with what it started, and the stop says so")
     func deadline() throws {
         let marker = "pg-limit-\(UUID().uuidString.prefix(8))"
@@ -26,6 +39,10 @@ struct ProcessRunnerLimitTests {
                                            limit: ProcessRunner.Limit(seconds: 0.3, shutdown: ShutdownFlag()))
         #expect(output.stopped == .deadline(seconds: 0.3, shuttingDown: false))
         #expect(ContinuousClock.now - started < .seconds(10))
+        // SIGKILL has been sent to the whole group; on a loaded machine the grandchild may take a
+        // moment to be scheduled and die, so its death is awaited (bounded), not assumed.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !Self.live(marker).isEmpty && ContinuousClock.now < deadline { usleep(10_000) }
         #expect(Self.live(marker).isEmpty)
     }
 
@@ -75,8 +92,7 @@ struct ProcessRunnerLimitTests {
         _ = try ProcessRunner.run("git", ["init", "-q"], in: directory.path)
         let git = Git(root: directory.path, limit: ProcessRunner.Limit(seconds: 0.3, shutdown: ShutdownFlag()))
         let hook = directory.file(".git/hooks/pre-commit")
-        try Data("#!/bin/sh\nsleep 30; :\n".utf8).write(to: URL(fileURLWithPath: hook))
-        chmod(hook, 0o755)
+        try ExecutableScript.write("#!/bin/sh\nsleep 30; :\n", to: hook)
         try Data("x\n".utf8).write(to: URL(fileURLWithPath: directory.file("file")))
         try git.run(["add", "file"])
         #expect {
