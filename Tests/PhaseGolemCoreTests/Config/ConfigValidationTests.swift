@@ -135,7 +135,7 @@ struct ConfigValidationTests {
     /// {path}: …`; scripts matching that first line still match ours.
     @Test func aSchemaProblemKeepsTheOriginalsFailedToParseLine() {
         #expect(Support.parseError("[agent]\nfoo = 1\n", path: "./phase-golem.toml")?.description
-            == "Failed to parse ./phase-golem.toml: agent: unknown key 'foo' (allowed keys: cli, model, command)")
+            == "Failed to parse ./phase-golem.toml: agent: unknown key 'foo' (allowed keys: cli, model, command, output, sandbox, price)")
         #expect(Support.parseError("[execution]\nmax_retries = \"x\"\n", path: "./phase-golem.toml")?.description
             == "Failed to parse ./phase-golem.toml: execution.max_retries: invalid value 'x' (expected a non-negative integer)")
     }
