@@ -126,9 +126,15 @@ struct RealCodexRunTests {
     func workspaceSandbox() throws {
         let sandbox = try Self.sandbox(config: RealCodexHarness.config(agentExtra: "sandbox = \"workspace-write\"\n"))
         defer { sandbox.remove() }
-        let api = try sandbox.startAPI(Self.script)
+        // Outside the root and the temporary folders: the sandbox must refuse the write.
+        let outside = "/var/tmp/pg-codex-outside-\(UUID().uuidString)"
+        defer { CLIHarness.remove(outside) }
+        var script = Self.script
+        script.conversations[1].turns.insert(.exec("touch \(outside); echo touched=$?", usage: Self.usage), at: 0)
+        let api = try sandbox.startAPI(script)
         defer { api.stop() }
         let result = try sandbox.run(["--target", Self.b])
+        #expect(!FileManager.default.fileExists(atPath: outside), "codex wrote outside its sandbox")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("[config] Sandbox: workspace-write (codex may write only under the project root, /tmp and $TMPDIR; no network)\n"))
         #expect(try RunHarness.archived(sandbox.root) == [Self.b])
