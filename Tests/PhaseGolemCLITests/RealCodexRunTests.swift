@@ -122,6 +122,26 @@ struct RealCodexRunTests {
         #expect(result.stderr.contains("[cost] [\(Self.b)][REVIEW] $0.02 · 13k tokens, 3k cached · 1 turn · "), "\(result.stderr)")
     }
 
+    @Test("sandbox = \"workspace-write\": codex runs in its own sandbox and still writes the result file under the root")
+    func workspaceSandbox() throws {
+        let sandbox = try Self.sandbox(config: RealCodexHarness.config(agentExtra: "sandbox = \"workspace-write\"\n"))
+        defer { sandbox.remove() }
+        // Outside the root and the temporary folders: the sandbox must refuse the write.
+        let outside = "/var/tmp/pg-codex-outside-\(UUID().uuidString)"
+        defer { CLIHarness.remove(outside) }
+        var script = Self.script
+        script.conversations[1].turns.insert(.exec("touch \(outside); echo touched=$?", usage: Self.usage), at: 0)
+        let api = try sandbox.startAPI(script)
+        defer { api.stop() }
+        let result = try sandbox.run(["--target", Self.b])
+        #expect(!FileManager.default.fileExists(atPath: outside), "codex wrote outside its sandbox")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("[config] Sandbox: workspace-write (codex may write only under the project root, /tmp and $TMPDIR; no network)\n"))
+        #expect(try RunHarness.archived(sandbox.root) == [Self.b])
+        let committed = try CLIHarness.git(["show", "HEAD:word-count.txt"], in: sandbox.root)
+        #expect(committed.trimmingCharacters(in: .whitespacesAndNewlines) == "9")
+    }
+
     @Test("a budget with a Codex agent whose cost is unknown is refused at start")
     func budgetNeedsPrice() throws {
         let sandbox = try Self.sandbox()

@@ -119,7 +119,7 @@ public struct AgentCommand: Sendable, Equatable {
             }
             let output: ProcessRunner.Output
             do {
-                output = try ProcessRunner.run(executable, ["--version"])
+                output = try Self.runVersion(executable)
             } catch where error.errno == ENOENT && !FileIO.exists(ProcessRunner.resolve(executable)) {
                 throw notFound(errno: error.errno)
             } catch {
@@ -133,6 +133,21 @@ public struct AgentCommand: Sendable, Equatable {
             }
         case .command:
             try verifyCommandExists(root: root, searchPath: searchPath)
+        }
+    }
+
+    /// `executable --version`, started again a few times while exec says ETXTBSY: a program
+    /// just written (an installer, a test) can be held open for writing for a moment by a
+    /// child another thread is forking, and that is not a broken installation.
+    private static func runVersion(_ executable: String) throws(ProcessRunner.SpawnFailure) -> ProcessRunner.Output {
+        var attempt = 0
+        while true {
+            do {
+                return try ProcessRunner.run(executable, ["--version"])
+            } catch where error.errno == ETXTBSY && attempt < 20 {
+                attempt += 1
+                usleep(10_000)
+            }
         }
     }
 

@@ -117,7 +117,9 @@ public struct CodexEventTranslator: AgentStreamTranslator {
     private mutating func turnFailed(_ message: String?) -> [AgentActivity] {
         facts.isError = true
         if let message, facts.apiErrorStatus == nil { facts.apiErrorStatus = Self.httpStatus(in: message) }
-        facts.terminalReason = facts.apiErrorStatus == nil ? "turn_failed" : "api_error"
+        // Codex fails a turn only when the model API failed after its own retries (docs/codex.md):
+        // an agent failure (docs/decisions.md D14), whatever the status.
+        facts.terminalReason = "api_error"
         if let message { facts.resultText = message }
         facts.turns = currentTurn
         return [AgentActivity(.end, ClaudeStreamTranslator.endLine(facts), turn: currentTurn)]

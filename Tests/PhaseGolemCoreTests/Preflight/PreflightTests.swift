@@ -137,6 +137,8 @@ struct PreflightTests {
         let root = try Self.makeRoot(workflows: ["wf/research.md", "wf/build.md"])
         defer { try? FileManager.default.removeItem(atPath: root) }
         var config = Self.config(["feature": Self.simple])
+        // Not claude: as root without IS_SANDBOX, preflight would add its refusal of claude.
+        config.agent = AgentConfig(cli: .command, command: ["true"])
         config.execution.phaseTimeoutMinutes = 0
         let loaded = LoadedConfig(config: config, path: nil, baseDirectory: root)
         #expect(Preflight(loaded: loaded, root: root, host: Self.user).check(items: [], archivedIDs: []).map(\.description) == [
