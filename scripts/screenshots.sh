@@ -8,7 +8,7 @@ swift build --package-path "$repo" >/dev/null
 bin=$(swift build --package-path "$repo" --show-bin-path)/phase-golem
 agent="$repo/Tests/Fixtures/fake-agent/claude"
 scratch=$(mktemp -d)
-trap 'tmux kill-session -t pgshot 2>/dev/null || true; rm -rf "$scratch"' EXIT
+trap 'tmux kill-session -t pgshot 2>/dev/null || true; tmux kill-session -t pgwatch 2>/dev/null || true; rm -rf "$scratch"' EXIT
 work="$scratch/acme-shop"
 mkdir -p "$work"
 cols=110 rows=32
@@ -45,8 +45,8 @@ ${ids[2]} build sleep 6
 * * sleep 0.4
 SCRIPT
 
-capture() { tmux capture-pane -t pgshot -e -p > "$work/$1.ans"; python3 "$repo/scripts/ansi2png.py" --cols $cols --rows $rows "$work/$1.ans" "$repo/screenshots/$1.png"; }
-waitfor() { for _ in $(seq 200); do tmux capture-pane -t pgshot -p | grep -q "$1" && return 0; sleep 0.1; done; echo "timed out waiting for: $1" >&2; exit 1; }
+capture() { tmux capture-pane -t "${2:-pgshot}" -e -p > "$work/$1.ans"; python3 "$repo/scripts/ansi2png.py" --cols $cols --rows $rows "$work/$1.ans" "$repo/screenshots/$1.png"; }
+waitfor() { for _ in $(seq 200); do tmux capture-pane -t "${2:-pgshot}" -p | grep -q "$1" && return 0; sleep 0.1; done; echo "timed out waiting for: $1" >&2; exit 1; }
 
 targets=()
 for id in "${ids[@]}"; do targets+=(--target "$id"); done
@@ -59,6 +59,11 @@ capture launch
 tmux send-keys -t pgshot Enter
 waitfor "${ids[2]}.*build 3/4"
 capture run
+# `phase-golem watch` from a second terminal, on the same run.
+tmux -u new-session -d -s pgwatch -x $cols -y $rows "cd '$work' && env LANG=C.UTF-8 TERM=tmux-256color '$bin' watch; sleep 60"
+waitfor "q/^C leave" pgwatch
+waitfor "${ids[2]}.*build 3/4" pgwatch
+capture watch pgwatch
 waitfor "Run summary"
 capture summary
 echo "screenshots written to $repo/screenshots"
