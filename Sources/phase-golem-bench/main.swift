@@ -251,6 +251,8 @@ case "run":
     RunBenchmark.runBenchmark()
 case "tui":
     TUIBenchmark.run()
+case "journal":
+    RunBenchmark.journalBenchmark()
 case "generate":
     // Leaves a store behind for profiling: phase-golem-bench generate COUNT DIR
     guard arguments.count >= 3, let count = Int(arguments[1]) else {
