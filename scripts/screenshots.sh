@@ -9,6 +9,7 @@
 # Needs tmux, python3 with pyte and Pillow (pip install pyte pillow), and the DejaVu fonts.
 set -euo pipefail
 session="pgshot-$$"  # unique, so two runs at once do not share a tmux session
+watch_session="pgwatch-$$"
 repo=$(cd "$(dirname "$0")/.." && pwd)
 swift build --package-path "$repo" >/dev/null
 bin=$(swift build --package-path "$repo" --show-bin-path)/phase-golem
@@ -18,6 +19,7 @@ rm -rf "$scratch"
 api_pid=
 cleanup() {
   tmux kill-session -t "$session" 2>/dev/null || true
+  tmux kill-session -t "$watch_session" 2>/dev/null || true
   exec 3>&- 2>/dev/null || true
   if [ -n "$api_pid" ]; then kill -9 "$api_pid" 2>/dev/null || true; wait "$api_pid" 2>/dev/null || true; fi
   rm -rf "$scratch"
@@ -91,8 +93,8 @@ port=$(awk '{print $3}' "$scratch/port")
 [ -n "$port" ] || { echo "the fake Anthropic API did not start" >&2; exit 1; }
 agent_env="PATH='$scratch/bin':\$PATH HOME='$scratch/home' ANTHROPIC_BASE_URL=http://127.0.0.1:$port ANTHROPIC_API_KEY=demo CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 DISABLE_TELEMETRY=1 DISABLE_ERROR_REPORTING=1 DISABLE_AUTOUPDATER=1 NO_PROXY=127.0.0.1,localhost IS_SANDBOX=1"
 
-capture() { tmux capture-pane -t "$session" -e -p > "$work/$1.ans"; python3 "$repo/scripts/ansi2png.py" --cols $cols --rows $rows "$work/$1.ans" "$repo/screenshots/$1.png"; }
-waitfor() { for _ in $(seq 200); do tmux capture-pane -t "$session" -p | grep -q "$1" && return 0; sleep 0.1; done; echo "timed out waiting for: $1" >&2; exit 1; }
+capture() { tmux capture-pane -t "${2:-$session}" -e -p > "$work/$1.ans"; python3 "$repo/scripts/ansi2png.py" --cols $cols --rows $rows "$work/$1.ans" "$repo/screenshots/$1.png"; }
+waitfor() { for _ in $(seq 200); do tmux capture-pane -t "${2:-$session}" -p | grep -q "$1" && return 0; sleep 0.1; done; echo "timed out waiting for: $1" >&2; exit 1; }
 
 targets=()
 for id in "${ids[@]}"; do targets+=(--target "$id"); done
@@ -106,6 +108,11 @@ tmux send-keys -t "$session" Enter
 waitfor "${ids[2]}.*build 3/4"
 waitfor "Read wf/build.md"
 capture run
+# `phase-golem watch` from a second terminal, on the same run.
+tmux -u new-session -d -s "$watch_session" -x $cols -y $rows "cd '$work' && env LANG=C.UTF-8 TERM=tmux-256color '$bin' watch; sleep 60"
+waitfor "q/^C leave" "$watch_session"
+waitfor "${ids[2]}.*build 3/4" "$watch_session"
+capture watch "$watch_session"
 waitfor "Run summary"
 capture summary
 # No picture may show a path of this machine (the repository, the home folder, the agent).

@@ -154,6 +154,26 @@ enum RunBenchmark {
         return Int(output?.stdoutText.trimmed() ?? "") ?? 0
     }
 
+    /// `phase-golem-bench journal`: the 20-item pipeline with and without the run journal
+    /// (`PHASE_GOLEM_JOURNAL=0`), alternating, so both see the same machine load.
+    static func journalBenchmark(pairs: Int = 5) {
+        let binary = Bench.binaryPath()
+        let base = "/tmp/phase-golem-bench-journal-\(getpid())"
+        defer { _ = try? ProcessRunner.run("rm", ["-rf", base]) }
+        var with: [Double] = []
+        var without: [Double] = []
+        for pair in 0..<(pairs * 2) {
+            let on = pair % 2 == 0
+            let root = FileIO.join(base, "p\(pair)")
+            _ = makeProject(at: root, ready: 20, targets: 0, others: 0)
+            let (seconds, _) = timeRun(binary, ["run"], in: root, environment: on ? [:] : ["PHASE_GOLEM_JOURNAL": "0"])
+            if on { with.append(seconds) } else { without.append(seconds) }
+        }
+        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        print("journal: 20 items x 3 phases, median of \(pairs) alternating runs: with \(Int((median(with) * 1000).rounded())) ms, "
+            + "without \(Int((median(without) * 1000).rounded())) ms (\(Format.tenths((median(with) / median(without) - 1) * 100)) %)")
+    }
+
     static func runBenchmark() {
         let binary = Bench.binaryPath()
         let base = "/tmp/phase-golem-bench-run-\(getpid())"

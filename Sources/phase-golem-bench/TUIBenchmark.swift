@@ -60,6 +60,43 @@ enum TUIBenchmark {
         return children.split(separator: "\n").first.map(String.init)
     }
 
+    /// A watcher following the flood run: frame stats, key latency, and the run's time.
+    static func watch(binary: String, base: String, plainSeconds: Double) {
+        defer { _ = tmux(["kill-session", "-t", "pgrun"]) }
+        let root = FileIO.join(base, "watch")
+        let targets = RunBenchmark.makeProject(at: root, ready: 0, targets: 1, others: 0, agent: floodAgent)
+        let statsPath = FileIO.join(base, "watch-stats.json")
+        let runDone = FileIO.join(base, "watch-run-done")
+        _ = tmux(["kill-session", "-t", "pgrun"])
+        let start = StoreLockClock.now()
+        _ = tmux(["-u", "new-session", "-d", "-s", "pgrun", "-x", "120", "-y", "40",
+                  "cd '\(root)' && '\(binary)' run --no-tui --cap 1 --target \(targets[0]) 2>/dev/null; touch '\(runDone)'; sleep 600"])
+        while RunHistory.activeRunID(root: root) == nil, StoreLockClock.now() - start < 20 { usleep(20_000) }
+        _ = tmux(["-u", "new-session", "-d", "-s", "pgbench", "-x", "120", "-y", "40",
+                  "cd '\(root)' && env -u CI LANG=C.UTF-8 TERM=tmux-256color PHASE_GOLEM_TUI_STATS='\(statsPath)' "
+                  + "'\(binary)' watch; sleep 600"])
+        guard waitForScreen("pgbench", "flood line", timeout: 20) != nil else {
+            Bench.fail("the watcher did not show the flood; screen:\n" + tmux(["capture-pane", "-t", "pgbench", "-p"]))
+        }
+        usleep(2_000_000)
+        var latencies: [Double] = []
+        for _ in 0..<5 {
+            _ = tmux(["send-keys", "-t", "pgbench", "?"])
+            if let seen = waitForScreen("pgbench", "Keys", timeout: 5) { latencies.append(seen) }
+            _ = tmux(["send-keys", "-t", "pgbench", "?"])
+            usleep(300_000)
+        }
+        while !FileIO.exists(runDone), StoreLockClock.now() - start < 90 { usleep(20_000) }
+        let runSeconds = StoreLockClock.now() - start
+        _ = waitForScreen("pgbench", "Run summary", timeout: 20)
+        _ = tmux(["send-keys", "-t", "pgbench", "x"])
+        usleep(500_000)
+        let stats = ((try? FileIO.readText(statsPath)) ?? nil)?.trimmed() ?? "{}"
+        print("watch: the plain run being watched took \(Format.tenths(runSeconds)) s (\(Format.tenths((runSeconds / plainSeconds - 1) * 100))% vs unwatched plain)")
+        print("watch: key to screen under load (tmux round trip included): worst \(Int((latencies.max() ?? -1) * 1000)) ms over \(latencies.count) presses")
+        print("watch: frame stats \(stats)")
+    }
+
     static func run() {
         let binary = Bench.binaryPath()
         let base = "/tmp/phase-golem-bench-tui-\(getpid())"
@@ -108,6 +145,10 @@ enum TUIBenchmark {
             + "includes UI start-up); peak RSS \(peak) MB")
         print("tui: key to screen under load (tmux round trip included): worst \(Int(worst * 1000)) ms over \(latencies.count) presses")
         print("tui: frame stats \(stats)")
+
+        // watch: the same flood run in plain mode in one session, `phase-golem watch` in another.
+        _ = tmux(["kill-session", "-t", "pgbench"])
+        watch(binary: binary, base: base, plainSeconds: plainSeconds)
 
         // Idle: the launch screen, untouched, for 5 seconds.
         _ = tmux(["kill-session", "-t", "pgbench"])

@@ -256,6 +256,8 @@ case "run-stream":
     RunBenchmark.streamBenchmark(binary: Bench.binaryPath(), base: base)
 case "tui":
     TUIBenchmark.run()
+case "journal":
+    RunBenchmark.journalBenchmark()
 case "generate":
     // Leaves a store behind for profiling: phase-golem-bench generate COUNT DIR
     guard arguments.count >= 3, let count = Int(arguments[1]) else {

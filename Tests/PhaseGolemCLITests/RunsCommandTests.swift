@@ -84,3 +84,26 @@ struct RunsCommandTests {
         #expect(bad.stderr.contains("PHASE_GOLEM_KEEP_RUNS must be a whole number of runs, 1 or more (got \"0\")"))
     }
 }
+
+@Suite("run --detach")
+struct DetachTests {
+    @Test("run --detach returns at once with the watch command; the run goes on in plain mode and leaves its journal and log")
+    func detached() throws {
+        let root = try RunHarness.project(items: [RunHarness.item("WRK-00001", status: .ready, phase: "prd", pool: .main)])
+        defer { CLIHarness.remove(root) }
+        let result = try RunHarness.run(["--detach", "--target", "WRK-00001"], in: root, script: ["* * sleep 2"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let id = try #require(RunHistory.runIDs(root: root).first)
+        #expect(result.stdout.contains("Started run \(id) in the background (PID "))
+        #expect(result.stdout.hasSuffix("Watch it: phase-golem watch\n"))
+        // Returned while the run still holds the lock.
+        #expect(RunHistory.activeRunID(root: root) == id)
+        let deadline = Date().addingTimeInterval(30)
+        while RunHistory.activeRunID(root: root) != nil, Date() < deadline { usleep(50_000) }
+        let record = try #require(RunRecord.load(root: root, runID: id))
+        #expect(record.summary?.haltReason == .targetCompleted)
+        let log = try String(decoding: CLIHarness.read(root + "/.phase-golem/detached.out"), as: UTF8.self)
+        #expect(log.contains("--- Run Summary ---\n"))
+        #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
+    }
+}

@@ -130,12 +130,14 @@ final class JournalSink: Sendable {
     }
 
     func enqueue(_ chunk: JournalEncoder.Chunk) async {
-        let full = state.withLock { state in
+        let (full, wasIdle) = state.withLock { state in
+            let wasIdle = state.pending.isEmpty
             state.pending.append(chunk)
             state.pendingBytes += chunk.count
-            return state.pendingBytes > Self.maxPendingBytes && state.header != nil
+            return (state.pendingBytes > Self.maxPendingBytes && state.header != nil, wasIdle)
         }
-        wake.signal()
+        // The thread takes everything pending when it wakes: one wake-up per batch, not per line.
+        if wasIdle { wake.signal() }
         guard full else { return }
         await withCheckedContinuation { continuation in
             let roomAlready = state.withLock { state in
@@ -235,7 +237,10 @@ final class JournalFile {
                 // The lines before it (the halted event) go first.
                 if let failure = append(&lines) { return failure }
                 do {
-                    try FileIO.writeAtomically(FileIO.join(directory, RunHistory.summaryName), chunks: [bytes])
+                    // Written once, at the end; like the journal it needs no fsync (a kill loses nothing).
+                    let path = FileIO.join(directory, RunHistory.summaryName)
+                    unlink(path)
+                    try FileIO.append(path, bytes, create: true, durable: false)
                 } catch {
                     return error.description
                 }

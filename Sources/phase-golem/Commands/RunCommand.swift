@@ -64,6 +64,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("yes"), help: "Skip the TUI launch screen and start at once.")
     var yes = false
 
+    @Flag(name: .customLong("detach"), help: "Start the run in the background (plain mode, as under nohup), print how to watch it, and return.")
+    var detach = false
+
     /// `run` with both `--target` and `--only`: the original's argument parser's exact words
     /// (naming whichever came first), which scripts may match; nil when there is no conflict.
     /// Checked before parsing because ArgumentParser's own usage text would differ.
@@ -101,12 +104,19 @@ struct RunCommand: AsyncParsableCommand {
         if let maxCost, let problem = ExecutionConfig.budgetProblem(maxCost, name: "--max-cost") {
             throw ValidationError(problem)
         }
+        if detach && tui {
+            throw ValidationError("--detach runs in the background without a terminal; it cannot use --tui. Watch it with `phase-golem watch`.")
+        }
         if let cap, cap < 0 {
             throw ValidationError("--cap must be 0 or more, got \(cap).")
         }
     }
 
     func run() async throws {
+        if detach {
+            try startDetached()
+            return
+        }
         let level = try global.level()
         let environment = ProcessEnvironment.all
         let options = RunOptions(
@@ -153,6 +163,24 @@ struct RunCommand: AsyncParsableCommand {
             // docs/decisions.md D14: a handled error, exit 1; the summary said why and what to do.
             throw CLIError(RunSummary.agentUnavailableMessage)
         }
+    }
+
+    /// `--detach`: the same command without it, in plain mode, in the background.
+    func startDetached() throws {
+        let root = global.root
+        let arguments = ["run"] + Array(CommandLine.arguments.dropFirst().drop { $0 != "run" }.dropFirst()).filter { $0 != "--detach" }
+        let leading = Array(CommandLine.arguments.dropFirst().prefix { $0 != "run" })
+        let pid = try DetachedRun.spawn(arguments: leading + arguments + ["--no-tui"], root: root)
+        let output = DetachedRun.outputPath(root: root)
+        let (runID, exitStatus) = DetachedRun.awaitStart(pid: pid, root: root)
+        if let exitStatus {
+            let tail = (try? FileIO.readText(output)).flatMap { $0 } ?? ""
+            Output.stderr(tail.hasSuffix("\n") ? String(tail.dropLast()) : tail)
+            throw ExitRequest(status: exitStatus == 0 ? .success : (exitStatus == 2 ? .usage : .failure))
+        }
+        let rootOption = root == "." ? "" : " --root '\(root)'"
+        Output.stdout("Started run \(runID ?? "(starting)") in the background (PID \(pid)); its log: \(output)\n"
+            + "Watch it: phase-golem\(rootOption) watch\n")
     }
 
     /// Plain mode unless a terminal is there and nothing asks for plain output; `--tui` wins

@@ -24,7 +24,9 @@ struct SessionPlumbing {
         }
         self.session = session
         // Subscribed before anything is published, like the printer and the UI.
-        journal = wantsJournal ? RunJournal(root: options.root, runID: session.runID, events: events.subscribe()) : nil
+        // PHASE_GOLEM_JOURNAL=0 turns it off: for measuring what it costs (phase-golem-bench journal).
+        let journalOff = ProcessEnvironment.all["PHASE_GOLEM_JOURNAL"] == "0"
+        journal = wantsJournal && !journalOff ? RunJournal(root: options.root, runID: session.runID, events: events.subscribe()) : nil
         session.journal = journal
         // Subscribe before anything is published: a stream only sees events after it exists.
         if plain {
