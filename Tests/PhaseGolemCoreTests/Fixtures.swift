@@ -69,7 +69,7 @@ enum Fixtures {
         "\(taskGolemStore)/archive.jsonl",
     ]
 
-    /// Every `.jsonl` under the fixtures directory, found by walking it (relative paths, sorted).
+    /// Every store `.jsonl` under the fixtures directory, found by walking it (relative paths, sorted).
     static func enumerateJSONL() throws -> [String] {
         let root = try root()
         guard let enumerator = FileManager.default.enumerator(atPath: root) else {
@@ -77,7 +77,11 @@ enum Fixtures {
         }
         var found: [String] = []
         while let relative = enumerator.nextObject() as? String {
-            if relative.hasSuffix(".jsonl") { found.append(relative) }
+            // Agent event streams (claude-stream-json/, codex-exec-json/) are .jsonl too; a
+            // store file is told apart by its schema header.
+            if relative.hasSuffix(".jsonl"), try bytes(relative).starts(with: Array(#"{"schema_version""#.utf8)) {
+                found.append(relative)
+            }
         }
         return found.sorted()
     }
