@@ -67,6 +67,25 @@ import Testing
     }
 }
 
+/// The running target shows what its agent does at every width: inline when the targets pane
+/// is the screen's width, on a line under the row when it is side by side (at 110 columns the
+/// phase and times once left the activity no room at all).
+@Suite struct RunningRowActivityTests {
+    @Test(arguments: [60, 80, 99, 100, 110, 120, 160, 250])
+    func activityIsVisible(width: Int) throws {
+        let lines = Renderer.render(Sample.claudeRun(), width: width, height: 30).textLines
+        let row = try #require(lines.first { $0.contains("WRK-002") })
+        if width >= Layout.sideBySideWidth {
+            let below = try #require(lines.firstIndex(of: row).map { lines[$0 + 1] })
+            #expect(below.contains("↳ Edit Sources/"), "\(below)")
+            #expect(below.contains("turn 4") && below.contains("quiet 25s"), "\(below)")
+            #expect(row.contains("WRK-002 Refactor"), "the row keeps its title: \(row)")
+        } else {
+            #expect(row.contains("WRK-002 Edit Source"), "\(row)")
+        }
+    }
+}
+
 /// The highlighted row keeps its colours under the reverse video (snapshot attribute layers
 /// show only the `r`, so this looks at the styles themselves).
 @Suite struct SelectionStyleTests {

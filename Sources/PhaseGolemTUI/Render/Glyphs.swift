@@ -4,14 +4,16 @@ struct Glyphs {
     let spinner: [String]
     let horizontal, vertical, topLeft, topRight, bottomLeft, bottomRight: String
     let separator: String
+    /// Leads the running agent's activity on the line under its target.
+    let activity: String
 
     static let unicode = Glyphs(pending: "·", done: "✔", blocked: "✖", skipped: "⏭",
                                 spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
                                 horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└",
-                                bottomRight: "┘", separator: "·")
+                                bottomRight: "┘", separator: "·", activity: "↳")
     static let ascii = Glyphs(pending: ".", done: "+", blocked: "x", skipped: ">", spinner: ["|", "/", "-", "\\"],
                               horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+",
-                              bottomRight: "+", separator: "-")
+                              bottomRight: "+", separator: "-", activity: "->")
 
     static func forState(_ state: ViewState) -> Glyphs { state.unicode ? unicode : ascii }
 

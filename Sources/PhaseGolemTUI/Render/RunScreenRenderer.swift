@@ -55,19 +55,30 @@ enum RunScreenRenderer {
             canvas.text("Waiting for the scheduler…", x: inner.x + 1, y: inner.y, width: inner.width - 2, style: Style(dim: true))
             return
         }
+        // Side by side the pane is narrow (40 to 56 columns) but tall: a running row's phase and
+        // times leave no room for its activity, so what the agent does now (with its turn and
+        // silence) goes on a line of its own under the row. Stacked, the row is the screen's
+        // width and keeps it inline.
+        let lifeBelow = canvas.buffer.width >= Layout.sideBySideWidth
+        let lifeLines = lifeBelow ? rows.filter { hasLifeLine($0, state: state) }.count : 0
         let detail = state.run.showDetail ? 1 : 0
-        let visible = max(1, inner.height - detail)
+        let visible = max(1, inner.height - detail - lifeLines)
         let first = max(0, min(state.run.selected - visible + 1, rows.count - visible))
         var y = inner.y
         let idWidth = min(14, rows.map { $0.id.unicodeScalars.count }.max() ?? 0)
         for (offset, row) in rows.dropFirst(first).prefix(visible).enumerated() {
             let index = first + offset
             guard y < inner.y + inner.height else { break }
-            drawRow(row, state: state, canvas: &canvas, x: inner.x, y: y, width: inner.width, idWidth: idWidth)
+            drawRow(row, state: state, canvas: &canvas, x: inner.x, y: y, width: inner.width, idWidth: idWidth,
+                    lifeBelow: lifeBelow)
             if index == state.run.selected {
                 canvas.buffer.highlight(x: inner.x, y: y, width: inner.width)
             }
             y += 1
+            if lifeBelow, hasLifeLine(row, state: state), y < inner.y + inner.height {
+                drawLife(row, state: state, canvas: &canvas, x: inner.x, y: y, width: inner.width)
+                y += 1
+            }
             if index == state.run.selected, state.run.showDetail, y < inner.y + inner.height {
                 let text: String
                 switch row.status {
@@ -84,20 +95,13 @@ enum RunScreenRenderer {
     }
 
     private static func drawRow(_ row: TargetRow, state: ViewState, canvas: inout Canvas, x: Int, y: Int, width: Int,
-                                idWidth: Int) {
+                                idWidth: Int, lifeBelow: Bool) {
         let style = statusStyle(row.status, canvas)
         canvas.text(marker(row, state: state, glyphs: canvas.glyphs), x: x + 1, y: y, width: 1, style: style)
         canvas.text(row.id, x: x + 3, y: y, width: idWidth, style: Style(bold: true))
         var right: [String] = []
         if row.status == .running || row.status == .blocked, let position = row.phasePosition { right.append(position) }
-        // The running agent's life: its turn and how long it has been silent.
-        if row.status == .running {
-            if let turn = row.turn { right.append("turn \(turn)") }
-            // Short silences are normal (the model is thinking); from 10 s on they are worth seeing.
-            if let heard = row.lastHeardAt, state.now - heard >= 10 {
-                right.append("quiet " + ActivitySummary.duration(milliseconds: Int((state.now - heard) * 1000)))
-            }
-        }
+        if row.status == .running, !lifeBelow { right += life(row, state: state) }
         if let started = row.startedAt {
             right.append(formatDuration((row.finishedAt ?? state.now) - started))
         }
@@ -107,13 +111,46 @@ enum RunScreenRenderer {
         let titleX = x + 4 + idWidth
         let titleWidth = width - (titleX - x) - rightWidth - 2
         // A running row shows what its agent does now (the last tool call), cut to fit.
-        if row.status == .running, let activity = row.activity {
+        if row.status == .running, !lifeBelow, let activity = row.activity {
             canvas.text(activity, x: titleX, y: y, width: titleWidth, style: canvas.style(.cyan))
         } else {
             canvas.text(row.title, x: titleX, y: y, width: titleWidth)
         }
         if rightWidth > 0, width - rightWidth - 1 > titleX - x {
             canvas.text(rightText, x: x + width - rightWidth - 1, y: y, width: rightWidth, style: style)
+        }
+    }
+
+    /// The running agent's life: its turn and how long it has been silent.
+    private static func life(_ row: TargetRow, state: ViewState) -> [String] {
+        var parts: [String] = []
+        if let turn = row.turn { parts.append("turn \(turn)") }
+        // Short silences are normal (the model is thinking); from 10 s on they are worth seeing.
+        if let heard = row.lastHeardAt, state.now - heard >= 10 {
+            parts.append("quiet " + ActivitySummary.duration(milliseconds: Int((state.now - heard) * 1000)))
+        }
+        return parts
+    }
+
+    /// A running row whose agent has shown an activity, a turn or a silence worth seeing.
+    private static func hasLifeLine(_ row: TargetRow, state: ViewState) -> Bool {
+        row.status == .running && (row.activity != nil || !life(row, state: state).isEmpty)
+    }
+
+    /// The line under a running row (side by side): `↳ <last tool call>` and, at the right, the
+    /// turn and the silence.
+    private static func drawLife(_ row: TargetRow, state: ViewState, canvas: inout Canvas, x: Int, y: Int, width: Int) {
+        let lifeText = life(row, state: state).joined(separator: " ")
+        let lifeWidth = lifeText.unicodeScalars.count
+        if let activity = row.activity {
+            let mark = canvas.glyphs.activity
+            let textX = x + 3 + mark.unicodeScalars.count + 1
+            canvas.text(mark, x: x + 3, y: y, width: mark.unicodeScalars.count, style: Style(dim: true))
+            canvas.text(activity, x: textX, y: y, width: width - (textX - x) - (lifeWidth > 0 ? lifeWidth + 2 : 1),
+                        style: canvas.style(.cyan))
+        }
+        if lifeWidth > 0, width - lifeWidth - 1 > 3 {
+            canvas.text(lifeText, x: x + width - lifeWidth - 1, y: y, width: lifeWidth, style: Style(dim: true))
         }
     }
 
