@@ -21,6 +21,14 @@ public enum ActivitySummary {
         return text
     }
 
+    /// `$0.84`, or `≥$0.84` when that is only what the phases that reported a cost spent (some
+    /// did not; `>=` without Unicode); nil when no cost is known at all. For the TUI, where
+    /// columns are few.
+    public static func spend(_ facts: AgentRunFacts, unicode: Bool = true) -> String? {
+        if let cost = facts.costUSD { return self.cost(cost) }
+        return facts.costFloorUSD.map { (unicode ? "≥" : ">=") + self.cost($0) }
+    }
+
     /// `$0.84`; amounts under a cent keep three decimals (`$0.004`), large ones none (`$123`).
     public static func cost(_ usd: Double) -> String {
         guard usd.isFinite else { return "$?" }

@@ -33,11 +33,19 @@ public struct AgentRunFacts: Sendable, Equatable, Codable {
     /// The agent stopped itself because it reached the spending limit it was given
     /// (`--max-budget-usd`): the phase was cut short by the run's budget, not by the item.
     public var budgetExhausted: Bool
+    /// In a total whose `costUSD` is unknown because some part did not report one: the sum of
+    /// the parts that did. nil otherwise (see `knownCostUSD`).
+    public var costFloorUSD: Double?
+
+    /// What is known to have been spent: the cost when it is known, else the sum of the costs
+    /// that were reported (a lower bound, shown as "at least"); nil when no part reported one.
+    public var knownCostUSD: Double? { costUSD ?? costFloorUSD }
 
     public init(costUSD: Double? = nil, inputTokens: Int? = nil, outputTokens: Int? = nil, cacheReadTokens: Int? = nil,
                 cacheCreationTokens: Int? = nil, reasoningTokens: Int? = nil, turns: Int? = nil, durationMs: Int? = nil,
                 model: String? = nil, sessionID: String? = nil, isError: Bool = false, apiErrorStatus: Int? = nil,
-                terminalReason: String? = nil, resultText: String? = nil, budgetExhausted: Bool = false) {
+                terminalReason: String? = nil, resultText: String? = nil, budgetExhausted: Bool = false,
+                costFloorUSD: Double? = nil) {
         self.costUSD = costUSD
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
@@ -53,6 +61,7 @@ public struct AgentRunFacts: Sendable, Equatable, Codable {
         self.terminalReason = terminalReason
         self.resultText = resultText
         self.budgetExhausted = budgetExhausted
+        self.costFloorUSD = costFloorUSD
     }
 
     /// All input tokens (uncached, cache reads and cache writes), when all three are known.
@@ -76,7 +85,8 @@ public struct AgentRunFacts: Sendable, Equatable, Codable {
     /// cost is unknown (a text-mode agent, a run killed before its `result` line) makes the
     /// total's cost unknown, even when the tokens of both are known: showing the known part as
     /// the total would understate the spend. (Budget enforcement, which needs a lower bound,
-    /// keeps its own sum of the known costs.) Flags are true when either part's is. Strings
+    /// keeps its own sum of the known costs.) That known part is kept apart, as `costFloorUSD`,
+    /// so an observer can say "at least $3.20" instead of nothing. Flags are true when either part's is. Strings
     /// (model, session, terminal reason, result text) and the API status are the later part's
     /// when it has one, the earlier part's otherwise.
     public func adding(_ later: AgentRunFacts) -> AgentRunFacts {
@@ -84,8 +94,13 @@ public struct AgentRunFacts: Sendable, Equatable, Codable {
             guard let lhs, let rhs else { return nil }
             return lhs + rhs
         }
+        let cost = sum(costUSD, later.costUSD)
+        var floor: Double?
+        if cost == nil, knownCostUSD != nil || later.knownCostUSD != nil {
+            floor = (knownCostUSD ?? 0) + (later.knownCostUSD ?? 0)
+        }
         return AgentRunFacts(
-            costUSD: sum(costUSD, later.costUSD),
+            costUSD: cost,
             inputTokens: sum(inputTokens, later.inputTokens),
             outputTokens: sum(outputTokens, later.outputTokens),
             cacheReadTokens: sum(cacheReadTokens, later.cacheReadTokens),
@@ -99,7 +114,8 @@ public struct AgentRunFacts: Sendable, Equatable, Codable {
             apiErrorStatus: later.apiErrorStatus ?? apiErrorStatus,
             terminalReason: later.terminalReason ?? terminalReason,
             resultText: later.resultText ?? resultText,
-            budgetExhausted: budgetExhausted || later.budgetExhausted)
+            budgetExhausted: budgetExhausted || later.budgetExhausted,
+            costFloorUSD: floor)
     }
 
     /// The facts of `parts` taken together by `adding(_:)`; nil when there are none.

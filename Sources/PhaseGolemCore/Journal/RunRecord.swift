@@ -8,7 +8,8 @@ public struct RunRecord: Sendable {
         /// `done`, `blocked`, `skipped`, `running` or `not reached`.
         public var status: String
         public var phases = 0
-        public var costUSD: Double?
+        /// The agent's facts over this target's phases, taken together (`AgentRunFacts.adding`).
+        public var facts: AgentRunFacts?
         public var reason: String?
     }
 
@@ -21,7 +22,9 @@ public struct RunRecord: Sendable {
     public var end: JournalEnd?
     public var targets: [Target]
     public var phasesStarted = 0
-    public var costUSD: Double?
+    /// The agent's facts over the run, taken together: the cost is known only when every phase
+    /// that reported facts reported one; `knownCostUSD` is what is known to have been spent.
+    public var facts: AgentRunFacts?
     /// The journal has no end and its process is gone (killed).
     public var gone: Bool
 
@@ -110,10 +113,11 @@ public struct RunRecord: Sendable {
             targets[index].phases += 1
             if targets[index].status == "not reached" { targets[index].status = "running" }
         case .phaseFinished(let itemID, _, _, _, let facts):
-            guard let cost = facts?.costUSD else { break }
+            // Summed as the run's own summary sums them, so `runs` and the summary agree.
+            guard let facts else { break }
             let index = target(itemID)
-            targets[index].costUSD = (targets[index].costUSD ?? 0) + cost
-            costUSD = (costUSD ?? 0) + cost
+            targets[index].facts = targets[index].facts.map { $0.adding(facts) } ?? facts
+            self.facts = self.facts.map { $0.adding(facts) } ?? facts
         case .halted(let value):
             summary = value
             for skipped in value.skippedTargets {

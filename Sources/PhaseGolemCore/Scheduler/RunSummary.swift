@@ -90,11 +90,14 @@ public struct RunSummary: Sendable, Equatable {
         return line
     }
 
-    /// `$0.84 · 412k tokens, 380k cached · 14 turns · 3m12s`, or `cost unknown · …` when the
-    /// tokens are known but not the cost; nil when neither is known.
+    /// `$0.84 · 412k tokens, 380k cached · 14 turns · 3m12s`; `at least $0.84 (some phases
+    /// reported no cost) · …` when only part of the cost is known; `cost unknown · …` when the
+    /// tokens are known but no cost; nil when neither is known.
     public static func costFigures(_ facts: AgentRunFacts) -> String? {
-        guard facts.costUSD != nil || facts.totalTokens != nil else { return nil }
-        var parts = [facts.costUSD.map(ActivitySummary.cost) ?? "cost unknown"]
+        guard facts.knownCostUSD != nil || facts.totalTokens != nil else { return nil }
+        let cost = facts.costUSD.map(ActivitySummary.cost)
+            ?? facts.costFloorUSD.map { "at least " + ActivitySummary.cost($0) + " (some phases reported no cost)" }
+        var parts = [cost ?? "cost unknown"]
         if let tokens = ActivitySummary.tokens(facts) { parts.append(tokens) }
         if let turns = facts.turns { parts.append(turns == 1 ? "1 turn" : "\(turns) turns") }
         if let duration = facts.durationMs { parts.append(ActivitySummary.duration(milliseconds: duration)) }
@@ -148,6 +151,8 @@ public struct RunSummary: Sendable, Equatable {
         func int(_ value: Int?) -> JSONValue { value.map { .integer(Int64($0)) } ?? .null }
         return .object([
             JSONMember("cost_usd", facts.costUSD.map { .number(String($0)) } ?? .null),
+            // Only where the cost is unknown but part of it is: what the phases that reported one spent.
+            JSONMember("cost_usd_at_least", facts.costUSD == nil ? facts.costFloorUSD.map { .number(String($0)) } ?? .null : .null),
             JSONMember("input_tokens", int(facts.inputTokens)),
             JSONMember("output_tokens", int(facts.outputTokens)),
             JSONMember("cache_read_tokens", int(facts.cacheReadTokens)),

@@ -8,7 +8,7 @@ enum RunScreenRenderer {
         let sep = canvas.glyphs.separator
         let runTime = state.run.runStartedAt.map { formatDuration(state.now - $0) } ?? "--:--"
         var right = "auto-advance \(state.params.autoAdvance ? "ON" : "OFF")"
-        if let spend = spendText(state) { right += " \(sep) \(spend)" }
+        if let spend = spendText(state, unicode: canvas.unicode) { right += " \(sep) \(spend)" }
         canvas.bar("phase-golem \(sep) \(state.input.projectName) \(sep) \(state.input.agentDescription)", y: 0,
                    right: right + " \(sep) \(runTime)")
         let panes = Layout.runPanes(state, width: width, height: height)
@@ -18,10 +18,10 @@ enum RunScreenRenderer {
         drawFooter(state, on: &canvas, y: height - 1)
     }
 
-    /// `$1.23 / $5.00` (spend of the run and its budget), `$1.23`, `cost ? / $5.00`; nil when
-    /// neither is known.
-    static func spendText(_ state: ViewState) -> String? {
-        let spent = state.run.totalFacts?.costUSD.map(ActivitySummary.cost)
+    /// `$1.23 / $5.00` (spend of the run and its budget), `$1.23`, `≥$1.23` (some phases reported
+    /// no cost), `cost ? / $5.00`; nil when neither is known.
+    static func spendText(_ state: ViewState, unicode: Bool) -> String? {
+        let spent = state.run.totalFacts.flatMap { ActivitySummary.spend($0, unicode: unicode) }
         guard let budget = state.params.maxCostUSD else { return spent }
         return (spent ?? (state.run.totalFacts == nil ? "$0.00" : "cost ?")) + " / " + ActivitySummary.cost(budget)
     }
@@ -105,7 +105,7 @@ enum RunScreenRenderer {
         if let started = row.startedAt {
             right.append(formatDuration((row.finishedAt ?? state.now) - started))
         }
-        if let cost = row.facts?.costUSD { right.append(ActivitySummary.cost(cost)) }
+        if let cost = row.facts.flatMap({ ActivitySummary.spend($0, unicode: canvas.unicode) }) { right.append(cost) }
         let rightText = right.joined(separator: " ")
         let rightWidth = rightText.unicodeScalars.count
         let titleX = x + 4 + idWidth

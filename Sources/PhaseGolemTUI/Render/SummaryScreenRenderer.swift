@@ -74,7 +74,7 @@ enum SummaryScreenRenderer {
             let outcome = pad(row.status.rawValue, 8)
             let phases = pad(row.phasesRun == 1 ? "1 phase" : "\(row.phasesRun) phases", 9)
             let duration = pad(row.startedAt.map { formatDuration((row.finishedAt ?? state.now) - $0) } ?? dash, 7)
-            let cost = row.facts?.costUSD.map(ActivitySummary.cost) ?? dash
+            let cost = row.facts.flatMap { ActivitySummary.spend($0, unicode: canvas.unicode) } ?? dash
             var text = "  \(pad(row.id, idWidth))  \(outcome) \(phases) \(duration) \(pad(cost, 7))"
             if let facts = row.facts, let tokens = ActivitySummary.tokens(facts) { text += " " + tokens }
             lines.append((text, statusStyleForReport(row.status, canvas)))
@@ -83,7 +83,7 @@ enum SummaryScreenRenderer {
         let sep = canvas.glyphs.separator
         var totals = "Total: \(summary.phasesExecuted) phase\(summary.phasesExecuted == 1 ? "" : "s")"
         if let started = state.run.runStartedAt { totals += " \(sep) " + formatDuration(state.now - started) }
-        totals += " \(sep) " + (total?.costUSD.map(ActivitySummary.cost) ?? "cost \(dash)")
+        totals += " \(sep) " + (total.flatMap { ActivitySummary.spend($0, unicode: canvas.unicode) } ?? "cost \(dash)")
         if let total, let tokens = ActivitySummary.tokens(total) { totals += " \(sep) " + tokens }
         if let budget = summary.maxCostUSD { totals += " (budget \(ActivitySummary.cost(budget)))" }
         lines.append((totals, Style(bold: true)))

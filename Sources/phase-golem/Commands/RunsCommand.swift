@@ -41,7 +41,7 @@ struct RunsCommand: ParsableCommand {
         for record in records {
             rows.append([record.runID, Self.time(record.header.startedAt), Self.duration(record.durationSeconds), record.scope,
                          String(record.count("done")), String(record.count("blocked")), String(record.count("skipped")),
-                         String(record.summary?.phasesExecuted ?? record.phasesStarted), Self.cost(record.costUSD), record.outcome,
+                         String(record.summary?.phasesExecuted ?? record.phasesStarted), Self.cost(record.facts), record.outcome,
                          record.exitCode.map { String($0) } ?? "-"])
         }
         Output.stdout(Self.table(rows))
@@ -60,7 +60,10 @@ struct RunsCommand: ParsableCommand {
             JSONMember("blocked", .integer(Int64(record.count("blocked")))),
             JSONMember("skipped", .integer(Int64(record.count("skipped")))),
             JSONMember("phases", .integer(Int64(record.summary?.phasesExecuted ?? record.phasesStarted))),
-            JSONMember("cost_usd", record.costUSD.map { .number(NumberText.decimal($0)) } ?? .null),
+            JSONMember("cost_usd", record.facts?.costUSD.map { .number(NumberText.decimal($0)) } ?? .null),
+            // When some phases reported no cost: what the others spent (cost_usd is then null).
+            JSONMember("cost_usd_at_least", record.facts?.costUSD == nil
+                ? record.facts?.costFloorUSD.map { .number(NumberText.decimal($0)) } ?? .null : .null),
             JSONMember("halt_reason", record.summary.map { .string($0.haltReason.rawValue) } ?? .null),
             JSONMember("error", record.failure.map(JSONValue.string) ?? .null),
             JSONMember("state", .string(state)),
@@ -87,11 +90,10 @@ struct RunsCommand: ParsableCommand {
         return "\(total / 3600)h\(two(total / 60 % 60))m"
     }
 
-    /// `$0.42`, or `-` when no phase reported a cost (unknown is never zero).
-    static func cost(_ value: Double?) -> String {
-        guard let value else { return "-" }
-        let cents = Int((value * 100).rounded())
-        return "$\(cents / 100).\(cents % 100 < 10 ? "0" : "")\(cents % 100)"
+    /// `$0.42`, `>=$0.42` when some phases reported no cost, or `-` when none did (unknown is
+    /// never zero). ASCII: the table is read in any terminal and by scripts.
+    static func cost(_ facts: AgentRunFacts?) -> String {
+        facts.flatMap { ActivitySummary.spend($0, unicode: false) } ?? "-"
     }
 
     /// Columns padded to their widest cell, two spaces apart.
@@ -126,14 +128,14 @@ struct RunsShowCommand: ParsableCommand {
         var lines = ["Run \(record.runID) (PID \(record.header.pid))",
                      "Started: \(RunsCommand.time(record.header.startedAt)) UTC, \(RunsCommand.duration(record.durationSeconds))",
                      "Targets: \(record.scope)",
-                     "Cost: \(RunsCommand.cost(record.costUSD))",
+                     "Cost: \(RunsCommand.cost(record.facts))",
                      "Outcome: \(record.outcome)" + (record.exitCode.map { ", exit \($0)" } ?? "")]
         if let failure = record.failure { lines.append("Error: \(failure)") }
         if let summary = record.summary { lines += summary.plainLines }
         var out = lines.map(TerminalText.plainLines).joined(separator: "\n") + "\n\n"
         var rows = [["TARGET", "STATUS", "PHASES", "COST", "TITLE", "REASON"]]
         for target in record.targets {
-            rows.append([target.id, target.status, String(target.phases), RunsCommand.cost(target.costUSD), target.title, target.reason ?? ""])
+            rows.append([target.id, target.status, String(target.phases), RunsCommand.cost(target.facts), target.title, target.reason ?? ""])
         }
         out += RunsCommand.table(rows)
         Output.stdout(out)

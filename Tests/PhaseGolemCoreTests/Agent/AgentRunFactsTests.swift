@@ -29,4 +29,23 @@ struct AgentRunFactsTests {
         #expect(total?.inputTokens == 30)
         #expect(AgentRunFacts.total([]) == nil)
     }
+
+    @Test("A total of unknown cost keeps what the phases that reported one spent, as a lower bound")
+    func costFloor() {
+        let known = AgentRunFacts(costUSD: 0.5)
+        let unknown = AgentRunFacts(inputTokens: 10)
+        let total = AgentRunFacts.total([known, unknown, known, unknown])
+        #expect(total?.costUSD == nil)
+        #expect(total?.costFloorUSD == 1.0)
+        #expect(total?.knownCostUSD == 1.0)
+        #expect(total.flatMap { ActivitySummary.spend($0) } == "≥$1.00")
+        #expect(total.flatMap { ActivitySummary.spend($0, unicode: false) } == ">=$1.00")
+        // Totals of totals keep the floor.
+        #expect(total?.adding(known).costFloorUSD == 1.5)
+        // All known: a cost, no floor; none known: neither.
+        #expect(known.adding(known).costFloorUSD == nil)
+        #expect(ActivitySummary.spend(known.adding(known)) == "$1.00")
+        #expect(unknown.adding(unknown).knownCostUSD == nil)
+        #expect(ActivitySummary.spend(unknown.adding(unknown)) == nil)
+    }
 }

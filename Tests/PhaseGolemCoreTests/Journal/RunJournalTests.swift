@@ -100,6 +100,29 @@ struct RunJournalTests {
         #expect(summary == Self.summary.json())
     }
 
+    @Test("runs reads costs as the summary sums them: a phase without a cost leaves a lower bound, never a total")
+    func runRecordCostLowerBound() async throws {
+        let directory = try TemporaryDirectory("pg-journal")
+        let events: [SchedulerEvent] = [
+            .runStarted(RunParams(targets: ["WRK-a"])),
+            .targetStarted(id: "WRK-a", index: 0, total: 1),
+            .phaseStarted(itemID: "WRK-a", phase: "design", attempt: 1, maxAttempts: 3, isDestructive: false),
+            .phaseFinished(itemID: "WRK-a", phase: "design", outcome: .complete, detail: "ok", facts: AgentRunFacts(costUSD: 0.25, inputTokens: 10)),
+            .phaseStarted(itemID: "WRK-a", phase: "build", attempt: 1, maxAttempts: 3, isDestructive: false),
+            // Killed before its result line: tokens seen, no cost.
+            .phaseFinished(itemID: "WRK-a", phase: "build", outcome: .failed, detail: "timeout", facts: AgentRunFacts(inputTokens: 5)),
+            .phaseStarted(itemID: "WRK-a", phase: "build", attempt: 2, maxAttempts: 3, isDestructive: false),
+            .phaseFinished(itemID: "WRK-a", phase: "build", outcome: .complete, detail: "ok", facts: AgentRunFacts(costUSD: 0.5, inputTokens: 10)),
+            .halted(RunSummary(phasesExecuted: 3, itemsCompleted: ["WRK-a"], haltReason: .targetCompleted)),
+        ]
+        _ = try await Self.roundTrip(events, root: directory.path, runID: "r-cost")
+        let record = try #require(RunRecord.load(root: directory.path, runID: "r-cost"))
+        #expect(record.facts?.costUSD == nil)
+        #expect(record.facts?.costFloorUSD == 0.75)
+        #expect(record.facts?.inputTokens == 25)
+        #expect(record.targets.first?.facts?.costFloorUSD == 0.75)
+    }
+
     @Test func agentOutputIsReferencedNotCopied() async throws {
         let directory = try TemporaryDirectory("pg-journal")
         _ = try await Self.roundTrip(try Self.everyEvent(), root: directory.path, runID: "r-1")
