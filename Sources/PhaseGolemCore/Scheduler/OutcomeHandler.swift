@@ -117,7 +117,11 @@ final class OutcomeHandler {
             if let lastWords { events.info("[\(id)] The agent's last words: \(lastWords)") }
             events.publish(.phaseFinished(itemID: id, phase: completion.phase, outcome: .failed, detail: reason, facts: nil))
             let before = try? await coordinator.snapshot().first { $0.id == id }
-            try await block(id, reason: reason, outcome: .failed, anchor: anchor)
+            // docs/decisions.md D14: the stored reason (what `status`, the TUI and the summary
+            // show) quotes the agent after the original's text; the log line above and the
+            // worklog keep the original's text alone.
+            let quoted = lastWords.map { reason + " — the agent's last words: " + $0 } ?? reason
+            try await block(id, reason: quoted, worklogSummary: reason, outcome: .failed, anchor: anchor)
             setBreaker(consecutiveExhaustions + 1)
             try await extendStreak(id, before: before, lastWords: lastWords)
         case .agentFailed(let failure):
@@ -204,7 +208,8 @@ final class OutcomeHandler {
     ///
     /// A store that cannot be written stops the run (the error is thrown): going on would run
     /// the item again from a state the store does not hold.
-    private func block(_ id: String, reason: String, outcome: Worklog.Outcome, anchor: [ItemUpdate]) async throws {
+    private func block(_ id: String, reason: String, worklogSummary: String? = nil, outcome: Worklog.Outcome,
+                       anchor: [ItemUpdate]) async throws {
         let item = try? await coordinator.snapshot().first { $0.id == id }
         do {
             try await coordinator.apply(id, anchor + [.setBlocked(reason)])
@@ -215,7 +220,7 @@ final class OutcomeHandler {
             events.warn("Warning: failed to block \(id): \(error)")
         }
         await coordinator.writeWorklog(itemID: id, title: item?.title ?? id, phase: item?.phase ?? "unknown",
-                                       outcome: outcome, summary: reason)
+                                       outcome: outcome, summary: worklogSummary ?? reason)
         markBlocked(id, reason: reason)
     }
 

@@ -130,6 +130,14 @@ struct AgentFailureFlowTests {
         let summary = try await run.run(RunParams(targets: [Self.a, Self.b], autoAdvance: true))
         #expect(summary.haltReason == .targetCompleted)
         #expect(summary.itemsBlocked == [Self.a, Self.b])
+        // The reason an operator reads quotes the agent; the log line keeps the original's text alone.
+        let reason = try #require(try run.active()[Self.a]?.blockedReason)
+        #expect(reason.hasPrefix("Phase review failed after "), "\(reason)")
+        #expect(reason.hasSuffix(" — the agent's last words: Segmentation fault"), "\(reason)")
+        #expect(summary.blockReasons[Self.a] == reason)
+        let log = await run.log()
+        #expect(log.contains { $0.hasPrefix("[\(Self.a)] Phase failed: Phase review failed after ") && !$0.contains("last words") })
+        #expect(log.contains("[\(Self.a)] The agent's last words: Segmentation fault"))
     }
 
     @Test("the backoff doubles between agent failures")
