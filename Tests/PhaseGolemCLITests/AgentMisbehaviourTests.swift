@@ -33,12 +33,15 @@ struct AgentMisbehaviourTests {
     /// The item is blocked with exactly `reason`, which the output reports too; one attempt ran.
     /// Returns whether every check passed.
     @discardableResult
-    static func expectBlocked(_ root: String, _ result: CLIHarness.Result, reason: String) throws -> Bool {
+    /// `lastWords`: what the stored reason quotes after the original's text (docs/decisions.md D14,
+    /// an agent that exited non-zero without a result); the output line keeps the original's text.
+    static func expectBlocked(_ root: String, _ result: CLIHarness.Result, reason: String, lastWords: String? = nil) throws -> Bool {
         let item = try RunHarness.active(root)[id]
+        let stored = lastWords.map { reason + " — the agent's last words: " + $0 } ?? reason
         let checks = [
             check(result.status == 1, "\(result.stderr)"),
             check(item?.pgStatus == .blocked, "status \(String(describing: item?.pgStatus))"),
-            check(item?.blockedReason == reason, "reason \(String(describing: item?.blockedReason))"),
+            check(item?.blockedReason == stored, "reason \(String(describing: item?.blockedReason))"),
             check(result.stderr.contains("[\(id)] Phase failed: \(reason)\n"), "\(result.stderr)"),
             check(RunHarness.summaryLines(result.stderr).contains("Items blocked: \(id)"), "\(RunHarness.summaryLines(result.stderr))"),
             check(RunHarness.agentLog(root) == ["\(id) review 1"], "\(RunHarness.agentLog(root))"),
@@ -80,6 +83,35 @@ struct AgentMisbehaviourTests {
             + "process group \(group): \(survivors.count) survivors")
     }
 
+    @Test("idle: an agent silent past execution.idle_timeout_minutes is stopped like a timeout, its group killed")
+    func idle() throws {
+        let root = try RunHarness.project(items: [RunHarness.item(Self.id, "Only item", status: .inProgress, phase: "review", pool: .main)],
+                                          config: RunHarness.config(timeoutMinutes: 1, extraExecution: "idle_timeout_minutes = 0.02\n"))
+        defer { CLIHarness.remove(root) }
+        let (result, seconds) = try Self.drive(root, "hang")
+        let group = try Self.number(after: "fake-agent: hanging in process group ", in: result.stderr)
+        let survivors = try Self.survivors(ofGroup: group)
+        #expect(survivors.isEmpty, "\(survivors)")
+        let blocked = try Self.expectBlocked(
+            root, result, reason: "Phase review failed after 1 attempts. Last error: Agent printed nothing for 1.2 seconds (execution.idle_timeout_minutes)")
+        // Stopped at 1.2 s of silence, long before the minute of the phase timeout.
+        #expect(seconds < 20, "took \(seconds) s")
+        guard blocked, survivors.isEmpty, seconds < 20 else { return }
+        print("agent-misbehaviour: silent agent → blocked (idle 1.2 s), run took \(String(format: "%.1f", seconds)) s")
+    }
+
+    @Test("idle: an agent that keeps printing, more slowly than the limit in total, is not stopped")
+    func slowButAlive() throws {
+        let root = try RunHarness.project(items: [RunHarness.item(Self.id, "Only item", status: .inProgress, phase: "review", pool: .main)],
+                                          config: RunHarness.config(timeoutMinutes: 1, extraExecution: "idle_timeout_minutes = 0.02\n"))
+        defer { CLIHarness.remove(root) }
+        // 8 lines 0.5 s apart: 4 s in all, never 1.2 s silent.
+        let (result, _) = try Self.drive(root, "ticks 8 0.5")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try RunHarness.archived(root) == [Self.id])
+        #expect(result.stderr.contains("tick 8"))
+    }
+
     @Test("forked children ignoring SIGTERM: SIGKILLed after the grace period, none left")
     func stubbornChildren() throws {
         let root = try Self.project(timeoutMinutes: Self.timeoutMinutes)
@@ -106,7 +138,8 @@ struct AgentMisbehaviourTests {
         defer { CLIHarness.remove(root) }
         let (result, _) = try Self.drive(root, "signal KILL")
         let reason = "Phase review failed after 1 attempts. Last error: Agent failed (signal 9): Result file not found: \(Self.resultPath)"
-        guard try Self.expectBlocked(root, result, reason: reason) else { return }
+        guard try Self.expectBlocked(root, result, reason: reason, lastWords: "fake-agent: progress on stderr") else { return }
+        #expect(result.stderr.contains("[\(Self.id)] The agent's last words: fake-agent: progress on stderr\n"))
         print("agent-misbehaviour: crash (SIGKILL) → blocked: \(reason)")
     }
 

@@ -86,6 +86,31 @@ import Testing
     }
 }
 
+/// A running agent silent for two minutes or more has its `quiet …` figure marked bold yellow,
+/// inline and on the line under the row; shorter silences stay unmarked.
+@Suite struct LongSilenceMarkTests {
+    /// The style of the first cell of `quiet` on the screen, and the line it is on.
+    static func quietCell(_ state: ViewState, width: Int) throws -> (Style, String) {
+        let buffer = Renderer.render(state, width: width, height: 30)
+        let lines = buffer.textLines
+        let y = try #require(lines.firstIndex { $0.contains("quiet ") })
+        let prefix = try #require(lines[y].range(of: "quiet ")).lowerBound
+        let x = lines[y].unicodeScalars.distance(from: lines[y].unicodeScalars.startIndex, to: prefix)
+        return (buffer[x, y].style, lines[y])
+    }
+
+    @Test(arguments: [80, 120])
+    func longSilenceIsMarked(width: Int) throws {
+        var state = Sample.claudeRun()
+        let (short, _) = try Self.quietCell(state, width: width)
+        #expect(short.foreground != .yellow)
+        ViewReducer.tick(&state, now: 1250 + 130)
+        let (long, line) = try Self.quietCell(state, width: width)
+        #expect(line.contains("quiet 2m10s"), "\(line)")
+        #expect(long.foreground == .yellow && long.bold, "\(long)")
+    }
+}
+
 /// The highlighted row keeps its colours under the reverse video (snapshot attribute layers
 /// show only the `r`, so this looks at the styles themselves).
 @Suite struct SelectionStyleTests {

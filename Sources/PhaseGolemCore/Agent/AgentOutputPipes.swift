@@ -18,6 +18,8 @@ struct AgentOutputPipes {
     }
 
     var anyOpen: Bool { fds.contains { $0.open } }
+    /// When the agent last printed anything (or when the pipes were set up): the idle limit's clock.
+    private(set) var lastOutputAt = ContinuousClock.now
 
     /// Waits up to `wait` for output and reads what is ready, at most one buffer per stream.
     ///
@@ -57,6 +59,7 @@ struct AgentOutputPipes {
         let (fd, stream, _) = fds[index]
         let got = buffer.withUnsafeMutableBytes { raw in Glibc.read(fd, raw.baseAddress, raw.count) }
         if got > 0 {
+            lastOutputAt = ContinuousClock.now
             buffer.withUnsafeBytes { raw in
                 collector.consume(UnsafeRawBufferPointer(rebasing: raw[..<got]), from: stream)
             }

@@ -11,6 +11,8 @@ public struct AgentRequest: Sendable {
     /// The project root: the agent's working directory (docs/decisions.md D7).
     public var root: String
     public var timeoutSeconds: Double
+    /// Seconds the agent may print nothing before it is stopped like a timeout; nil for no limit.
+    public var idleTimeoutSeconds: Double?
     /// Where the attempt's stdout and stderr are saved in full.
     public var logPath: String
     /// 1-based attempt number.
@@ -20,7 +22,9 @@ public struct AgentRequest: Sendable {
     public var maxBudgetUSD: Double?
 
     public init(itemID: String, phase: String, prompt: String, resultPath: String, changeFolder: String, root: String,
-                timeoutSeconds: Double, logPath: String, attempt: Int, maxBudgetUSD: Double? = nil) {
+                timeoutSeconds: Double, logPath: String, attempt: Int, maxBudgetUSD: Double? = nil,
+                idleTimeoutSeconds: Double? = nil) {
+        self.idleTimeoutSeconds = idleTimeoutSeconds
         self.maxBudgetUSD = maxBudgetUSD
         self.itemID = itemID
         self.phase = phase

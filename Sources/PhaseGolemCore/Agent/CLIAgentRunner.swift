@@ -60,7 +60,7 @@ public struct CLIAgentRunner: AgentRunner {
     public static let cancelledMessage = "Agent run cancelled"
 
     private enum Ending {
-        case exited, timedOut, cancelled, shutdown
+        case exited, timedOut, idle, cancelled, shutdown
     }
 
     private func runBlocking(_ request: AgentRequest, cancellation: CancellationFlag,
@@ -93,14 +93,22 @@ public struct CLIAgentRunner: AgentRunner {
         let exitFD = pg_pidfd_open(process.pid)
         defer { if exitFD >= 0 { close(exitFD) } }
         var pipes = AgentOutputPipes(stdoutFD: process.stdoutFD, stderrFD: process.stderrFD, exitFD: exitFD)
-        let ending = supervise(process, &pipes, collector, timeout: Self.duration(request.timeoutSeconds), cancellation: cancellation)
+        let idleLimit = request.idleTimeoutSeconds.map(Self.duration)
+        let ending = supervise(process, &pipes, collector, timeout: Self.duration(request.timeoutSeconds), idleLimit: idleLimit,
+                               cancellation: cancellation)
         defer { process.closePipes() }
 
         switch ending {
-        case .timedOut, .cancelled, .shutdown:
+        case .timedOut, .idle, .cancelled, .shutdown:
             let (debug, message): (String, String)
             switch ending {
             case .timedOut: (debug, message) = ("[agent] TIMEOUT after \(seconds)s — killing process group", "Agent timed out after \(seconds) seconds")
+            case .idle:
+                // Ours (docs/decisions.md D14): stopped like a timeout, so it is retried and
+                // blocks the item as a timeout would; the message names the setting.
+                let idle = NumberText.decimal(request.idleTimeoutSeconds ?? 0)
+                (debug, message) = ("[agent] IDLE for \(idle)s — killing process group",
+                                    "Agent printed nothing for \(idle) seconds (execution.idle_timeout_minutes)")
             case .shutdown: (debug, message) = ("[agent] Shutdown requested — killing process group", "Shutdown requested")
             default: (debug, message) = ("[agent] Cancelled — killing process group", Self.cancelledMessage)
             }
@@ -130,7 +138,7 @@ public struct CLIAgentRunner: AgentRunner {
 
     /// Pumps output until the agent exits, the deadline passes or the run is cancelled.
     private func supervise(_ process: AgentProcess, _ pipes: inout AgentOutputPipes, _ collector: AgentOutputCollector,
-                           timeout: Duration, cancellation: CancellationFlag) -> Ending {
+                           timeout: Duration, idleLimit: Duration?, cancellation: CancellationFlag) -> Ending {
         let deadline = ContinuousClock.now + timeout
         while true {
             if cancellation.isSet { return .cancelled }
@@ -139,8 +147,11 @@ public struct CLIAgentRunner: AgentRunner {
             if process.hasExited() { return .exited }
             let now = ContinuousClock.now
             if now >= deadline { return .timedOut }
+            let idleDeadline = idleLimit.map { pipes.lastOutputAt + $0 }
+            if let idleDeadline, now >= idleDeadline { return .idle }
             // Short waits once the pipes are closed: then only the exit is left to notice.
             var wait = min(deadline - now, pipes.anyOpen ? .milliseconds(50) : .milliseconds(5))
+            if let idleDeadline { wait = min(wait, idleDeadline - now) }
             if let flushAt = collector.flushDeadline { wait = max(min(wait, flushAt - now), .zero) }
             pipes.pump(into: collector, waitingAtMost: wait)
             collector.flushIfDue()

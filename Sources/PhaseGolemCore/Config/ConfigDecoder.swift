@@ -90,6 +90,7 @@ struct ConfigDecoder {
             }
         }
         if let value = uint32("keep_runs", in: table, path: "execution") { execution.keepRuns = value }
+        if let value = minutes("idle_timeout_minutes", in: table, path: "execution") { execution.idleTimeoutMinutes = value }
         return execution
     }
 

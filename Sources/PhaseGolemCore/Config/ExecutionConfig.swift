@@ -27,6 +27,9 @@ public struct ExecutionConfig: Sendable, Equatable {
     /// Items in a row blocked by attempts that exited non-zero without a result file that halt the
     /// run `AgentUnavailable`, those items put back; 0 turns the rule off (docs/decisions.md D14).
     public var agentFailureStreak: Int
+    /// Minutes an attempt may go without printing anything before it is stopped like a timeout;
+    /// nil (or 0 in the file) is off, the default (docs/decisions.md D14).
+    public var idleTimeoutMinutes: Double?
 
     /// The longest wait between agent-failure retries, however many came before.
     public static let maxAgentRetryBackoffSeconds: Double = 300
@@ -76,6 +79,12 @@ public struct ExecutionConfig: Sendable, Equatable {
             return "\(name): must be at least 0.01 US dollars (a cent), got \(NumberText.decimal(amount))"
         }
         return nil
+    }
+
+    /// The idle limit in seconds, nil when off.
+    public var idleTimeoutSeconds: Double? {
+        guard let idleTimeoutMinutes, idleTimeoutMinutes > 0 else { return nil }
+        return idleTimeoutMinutes * 60
     }
 
     /// The phase timeout in seconds.

@@ -32,6 +32,9 @@ extension PhaseGolemConfig {
         if execution.agentFailureLimit < 1 {
             problems.append("execution.agent_failure_limit must be >= 1 (consecutive agent failures before the run halts AgentUnavailable)")
         }
+        if let idle = execution.idleTimeoutMinutes, !(idle >= 0) {
+            problems.append("execution.idle_timeout_minutes must not be negative (minutes an agent may print nothing before it is stopped; 0 or absent is off)")
+        }
         if execution.keepRuns < 1 { problems.append("execution.keep_runs must be >= 1 (the run in progress is always kept)") }
         if let model = agent.model {
             if model.isEmpty || !model.unicodeScalars.allSatisfy(Self.isAllowedModelScalar) {

@@ -163,7 +163,8 @@ public struct PhaseExecutor: Sendable {
                 itemID: item.id, phase: phase.name, prompt: prompt, resultPath: resultPath, changeFolder: changeFolder,
                 root: context.root, timeoutSeconds: context.config.execution.phaseTimeoutSeconds,
                 logPath: context.logPath(itemID: item.id, phase: phase.name, attempt: attempt), attempt: attempt,
-                maxBudgetUSD: maxBudgetUSD.map { max(0, $0 - (facts?.costUSD ?? 0)) })
+                maxBudgetUSD: maxBudgetUSD.map { max(0, $0 - (facts?.costUSD ?? 0)) },
+                idleTimeoutSeconds: context.config.execution.idleTimeoutSeconds)
             let (agentResult, attemptFacts) = await context.runAgent(request)
             if let attemptFacts { facts = facts.map { $0.adding(attemptFacts) } ?? attemptFacts }
             // The CLI stopped itself at the run's budget: not the item's failure, no retry.
@@ -230,7 +231,8 @@ public struct PhaseExecutor: Sendable {
         let request = AgentRequest(
             itemID: item.id, phase: "triage", prompt: prompt, resultPath: resultPath, changeFolder: "", root: context.root,
             timeoutSeconds: context.config.execution.phaseTimeoutSeconds,
-            logPath: context.logPath(itemID: item.id, phase: "triage", attempt: 1), attempt: 1)
+            logPath: context.logPath(itemID: item.id, phase: "triage", attempt: 1), attempt: 1,
+            idleTimeoutSeconds: context.config.execution.idleTimeoutSeconds)
         let (result, facts) = await context.runAgent(request)
         switch result {
         case .success(let result): return (.success(result), facts)

@@ -118,6 +118,7 @@ enum RunScreenRenderer {
         }
         if rightWidth > 0, width - rightWidth - 1 > titleX - x {
             canvas.text(rightText, x: x + width - rightWidth - 1, y: y, width: rightWidth, style: style)
+            markLongSilence(rightText, row: row, state: state, canvas: &canvas, x: x + width - rightWidth - 1, y: y)
         }
     }
 
@@ -130,6 +131,20 @@ enum RunScreenRenderer {
             parts.append("quiet " + ActivitySummary.duration(milliseconds: Int((state.now - heard) * 1000)))
         }
         return parts
+    }
+
+    /// From this many seconds of silence the `quiet …` figure is marked (bold yellow): a model
+    /// thinks for seconds, rarely for minutes, so the operator should look at it.
+    static let longSilenceSeconds: Double = 120
+
+    /// Redraws the `quiet …` part of `text` (drawn at `x`) bold yellow once the silence is long.
+    private static func markLongSilence(_ text: String, row: TargetRow, state: ViewState, canvas: inout Canvas, x: Int, y: Int) {
+        guard let heard = row.lastHeardAt, state.now - heard >= longSilenceSeconds,
+              let range = text.range(of: "quiet ") else { return }
+        let offset = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: range.lowerBound)
+        // `quiet 2m05s`: the word and the duration, which has no space in it.
+        let quiet = text[range.lowerBound...].split(separator: " ").prefix(2).joined(separator: " ")
+        canvas.text(quiet, x: x + offset, y: y, width: quiet.unicodeScalars.count, style: canvas.style(.yellow, bold: true))
     }
 
     /// A running row whose agent has shown an activity, a turn or a silence worth seeing.
@@ -151,6 +166,7 @@ enum RunScreenRenderer {
         }
         if lifeWidth > 0, width - lifeWidth - 1 > 3 {
             canvas.text(lifeText, x: x + width - lifeWidth - 1, y: y, width: lifeWidth, style: Style(dim: true))
+            markLongSilence(lifeText, row: row, state: state, canvas: &canvas, x: x + width - lifeWidth - 1, y: y)
         }
     }
 

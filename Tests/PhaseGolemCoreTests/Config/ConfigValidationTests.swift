@@ -29,6 +29,21 @@ struct ConfigValidationTests {
 
     /// The original loads a zero timeout; `status`, `advance` and `unblock` must work on such a
     /// project. `run`'s preflight refuses it (PreflightTests).
+    @Test("execution.idle_timeout_minutes: off by default and at 0, minutes otherwise, never negative",
+          arguments: [("", nil), ("0", nil), ("2", 120.0), ("0.5", 30.0)] as [(String, Double?)])
+    func idleTimeout(value: String, seconds: Double?) throws {
+        let toml = value.isEmpty ? "" : "[execution]\nidle_timeout_minutes = \(value)\n"
+        let config = try #require(Support.parse(toml))
+        #expect(config.execution.idleTimeoutSeconds == seconds)
+    }
+
+    @Test(arguments: ["-1", "nan"])
+    func idleTimeoutNegative(value: String) {
+        #expect(Support.problems("[execution]\nidle_timeout_minutes = \(value)\n") == [
+            "execution.idle_timeout_minutes must not be negative (minutes an agent may print nothing before it is stopped; 0 or absent is off)",
+        ])
+    }
+
     @Test(arguments: ["0", "0.0"])
     func zeroTimeoutLoads(value: String) {
         #expect(Support.parseError("[execution]\nphase_timeout_minutes = \(value)\n") == nil)
