@@ -44,8 +44,11 @@ struct WatchEndToEndTests {
             #expect(screen.contains(Self.a) && screen.contains("First target"))
             #expect(screen.contains("q/^C leave") || screen.contains("leave"))
         }
-        // The agent's own output comes from the attempt log.
-        try first.waitFor("fake-agent", timeout: 20)
+        // The agent's own output comes from the attempt log; the run's debug lines, which the
+        // journal keeps, are shown only at --log-level debug, as on the run's own TUI.
+        let working = try first.waitFor("fake-agent", timeout: 20)
+        #expect(working.contains("Starting phase"), "\(working)")
+        #expect(!working.contains("[agent] Subprocess spawned"), "\(working)")
         for watcher in [first, second] {
             let summary = try watcher.waitFor("Run summary", timeout: 30)
             #expect(summary.contains("TargetCompleted"))

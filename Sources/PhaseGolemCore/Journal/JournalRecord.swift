@@ -93,6 +93,7 @@ extension JournalRecord {
         var fields = [strings("targets", params.targets), int("cap", params.cap), JSONMember("auto_advance", .bool(params.autoAdvance)),
                       strings("archived_targets", params.archivedTargets.sorted())]
         if let filter = params.filter { fields.append(strings("filter", filter.criteria.map(\.description))) }
+        if let budget = params.maxCostUSD { fields.append(JSONMember("max_cost_usd", .number(NumberText.decimal(budget)))) }
         return .object(fields)
     }
 
@@ -309,7 +310,7 @@ extension JournalRecord {
             }
         }
         return RunParams(targets: try f.strings("targets"), filter: filter, cap: try f.int("cap"), autoAdvance: try f.bool("auto_advance"),
-                         archivedTargets: Set(try f.strings("archived_targets")))
+                         archivedTargets: Set(try f.strings("archived_targets")), maxCostUSD: f.optionalDouble("max_cost_usd"))
     }
 
     static func summary(_ value: JSONValue) throws(JournalDecodingError) -> RunSummary {

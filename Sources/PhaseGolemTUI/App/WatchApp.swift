@@ -20,8 +20,12 @@ public final class WatchApp: Sendable {
     private let runID: String
     private let header: JournalHeader
     private let useColor: Bool
+    private let logLevel: LogLevel
 
-    public init(root: String, runID: String, header: JournalHeader, useColor: Bool) {
+    /// `logLevel`: the run's log lines shown, as the run's own TUI shows them at that level (the
+    /// journal keeps every level).
+    public init(root: String, runID: String, header: JournalHeader, useColor: Bool, logLevel: LogLevel = .info) {
+        self.logLevel = logLevel
         self.root = root
         self.runID = runID
         self.header = header
@@ -68,6 +72,7 @@ public final class WatchApp: Sendable {
             }
             for (event, time) in queue.withLock({ $0.takeTimed() }) {
                 if case .runFailed(let message) = event { return Outcome(runFailure: message) }
+                if case .log(let level, _) = event, !logLevel.shows(level) { continue }
                 if let time { ViewReducer.tick(&state, now: time) }
                 ViewReducer.reduce(&state, event: event)
                 dirty = true

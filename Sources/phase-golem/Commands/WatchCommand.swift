@@ -29,6 +29,7 @@ struct WatchCommand: ParsableCommand {
 
     func run() throws {
         let root = global.root
+        let level = try global.settings.level()
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw CLIError("watch needs a terminal (standard input and output). For a plain view use `phase-golem runs show RUN-ID`.")
         }
@@ -39,7 +40,7 @@ struct WatchCommand: ParsableCommand {
         let header = try Self.header(root: root, runID: id)
         let useColor = (ProcessEnvironment.all["NO_COLOR"] ?? "").isEmpty
         let pid = header.pid
-        let outcome = try WatchApp(root: root, runID: id, header: header, useColor: useColor).run {
+        let outcome = try WatchApp(root: root, runID: id, header: header, useColor: useColor, logLevel: level).run {
             if RunHistory.isAlive(pid) { kill(pid, SIGTERM) }
         }
         if let failure = outcome.runFailure {

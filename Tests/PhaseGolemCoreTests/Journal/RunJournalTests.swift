@@ -13,7 +13,7 @@ struct RunJournalTests {
     /// One of every event kind; the agent output of `WRK-a` comes with its bytes in the log.
     static func everyEvent() throws -> [SchedulerEvent] {
         let params = RunParams(targets: ["WRK-a", "WRK-b", "WRK-c"], filter: try ItemFilter.parse(["impact=high"]), cap: 7, autoAdvance: true,
-                               archivedTargets: ["WRK-c"])
+                               archivedTargets: ["WRK-c"], maxCostUSD: 12.5)
         return [
             .log(.info, "--- Phase Golem ---"),
             .log(.warn, "a \"quoted\" warning\nover two lines"),
