@@ -132,6 +132,15 @@ public struct ClaudeStreamTranslator: AgentStreamTranslator {
             facts.cacheCreationTokens = Self.int(usage["cache_creation_input_tokens"])
             facts.reasoningTokens = Self.int(usage["output_tokens_details"]?["thinking_tokens"])
         }
+        // A run cut short (its budget spent, an API error mid-run) may report zero usage on its
+        // result line though its turns used tokens: the usage summed from its turns is then the
+        // better figure, and "0 tokens" would be wrong.
+        if (facts.totalTokens ?? 0) == 0, (self.facts.totalTokens ?? 0) > 0 {
+            facts.inputTokens = self.facts.inputTokens
+            facts.outputTokens = self.facts.outputTokens
+            facts.cacheReadTokens = self.facts.cacheReadTokens
+            facts.cacheCreationTokens = self.facts.cacheCreationTokens
+        }
         facts.turns = Self.int(object["num_turns"])
         facts.durationMs = Self.int(object["duration_ms"])
         facts.model = Self.resultModel(object) ?? self.facts.model

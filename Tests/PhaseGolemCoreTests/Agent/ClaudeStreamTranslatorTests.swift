@@ -70,6 +70,18 @@ struct ClaudeStreamTranslatorTests {
         #expect(activities.first?.text == "Stopped: spending limit reached · 3 turns · 4s · $0.52 · 20 tokens")
     }
 
+    @Test("A result line reporting zero usage after turns that used tokens keeps the turns' sum")
+    func zeroUsageOnResult() {
+        let lines = [
+            #"{"type":"assistant","message":{"id":"m1","content":[{"type":"text","text":"Working."}],"usage":{"input_tokens":100,"output_tokens":50,"cache_read_input_tokens":1000,"cache_creation_input_tokens":0}}}"#,
+            #"{"type":"result","subtype":"error_max_budget_usd","is_error":true,"num_turns":1,"duration_ms":4000,"total_cost_usd":0.52,"usage":{"input_tokens":0,"output_tokens":0,"cache_read_input_tokens":0,"cache_creation_input_tokens":0},"terminal_reason":"budget_exhausted"}"#,
+        ]
+        let (activities, facts) = Self.translate(lines)
+        #expect(facts.totalTokens == 1150)
+        #expect(facts.cacheReadTokens == 1000)
+        #expect(activities.last?.text == "Stopped: spending limit reached · 1 turn · 4s · $0.52 · 1.2k tokens, 1k cached")
+    }
+
     @Test("API retries, tool calls and failed results")
     func toolsAndRetries() {
         let lines = [
