@@ -61,6 +61,19 @@ enum TUIBenchmark {
     }
 
     /// A watcher following the flood run: frame stats, key latency, and the run's time.
+    /// Key latency under load, the same way for the run's TUI and a watcher: `?` opens the help
+    /// overlay in the `pgbench` session; the seconds until the screen shows it, five times.
+    static func keyLatencies() -> [Double] {
+        var latencies: [Double] = []
+        for _ in 0..<5 {
+            _ = tmux(["send-keys", "-t", "pgbench", "?"])
+            if let seen = waitForScreen("pgbench", "Keys", timeout: 5) { latencies.append(seen) }
+            _ = tmux(["send-keys", "-t", "pgbench", "?"])
+            usleep(300_000)
+        }
+        return latencies
+    }
+
     static func watch(binary: String, base: String, plainSeconds: Double) {
         defer { _ = tmux(["kill-session", "-t", "pgrun"]) }
         let root = FileIO.join(base, "watch")
@@ -79,13 +92,7 @@ enum TUIBenchmark {
             Bench.fail("the watcher did not show the flood; screen:\n" + tmux(["capture-pane", "-t", "pgbench", "-p"]))
         }
         usleep(2_000_000)
-        var latencies: [Double] = []
-        for _ in 0..<5 {
-            _ = tmux(["send-keys", "-t", "pgbench", "?"])
-            if let seen = waitForScreen("pgbench", "Keys", timeout: 5) { latencies.append(seen) }
-            _ = tmux(["send-keys", "-t", "pgbench", "?"])
-            usleep(300_000)
-        }
+        let latencies = keyLatencies()
         while !FileIO.exists(runDone), StoreLockClock.now() - start < 90 { usleep(20_000) }
         let runSeconds = StoreLockClock.now() - start
         _ = waitForScreen("pgbench", "Run summary", timeout: 20)
@@ -124,14 +131,7 @@ enum TUIBenchmark {
             Bench.fail("the TUI did not start; screen:\n" + tmux(["capture-pane", "-t", "pgbench", "-p"]))
         }
         usleep(2_000_000)
-        // Key latency under load: `?` opens the help overlay; time until the screen shows it.
-        var latencies: [Double] = []
-        for _ in 0..<5 {
-            _ = tmux(["send-keys", "-t", "pgbench", "?"])
-            if let seen = waitForScreen("pgbench", "Keys", timeout: 5) { latencies.append(seen) }
-            _ = tmux(["send-keys", "-t", "pgbench", "?"])
-            usleep(300_000)
-        }
+        let latencies = keyLatencies()
         guard waitForScreen("pgbench", "Run summary", timeout: 60) != nil else {
             Bench.fail("the run did not finish; screen:\n" + tmux(["capture-pane", "-t", "pgbench", "-p"]))
         }

@@ -83,10 +83,15 @@ struct AgentMisbehaviourTests {
             + "process group \(group): \(survivors.count) survivors")
     }
 
+    /// The one-item project with a 1.2 s idle limit and a minute's phase timeout.
+    static func idleProject() throws -> String {
+        try RunHarness.project(items: [RunHarness.item(id, "Only item", status: .inProgress, phase: "review", pool: .main)],
+                               config: RunHarness.config(timeoutMinutes: 1, extraExecution: "idle_timeout_minutes = 0.02\n"))
+    }
+
     @Test("idle: an agent silent past execution.idle_timeout_minutes is stopped like a timeout, its group killed")
     func idle() throws {
-        let root = try RunHarness.project(items: [RunHarness.item(Self.id, "Only item", status: .inProgress, phase: "review", pool: .main)],
-                                          config: RunHarness.config(timeoutMinutes: 1, extraExecution: "idle_timeout_minutes = 0.02\n"))
+        let root = try Self.idleProject()
         defer { CLIHarness.remove(root) }
         let (result, seconds) = try Self.drive(root, "hang")
         let group = try Self.number(after: "fake-agent: hanging in process group ", in: result.stderr)
@@ -102,8 +107,7 @@ struct AgentMisbehaviourTests {
 
     @Test("idle: an agent that keeps printing, more slowly than the limit in total, is not stopped")
     func slowButAlive() throws {
-        let root = try RunHarness.project(items: [RunHarness.item(Self.id, "Only item", status: .inProgress, phase: "review", pool: .main)],
-                                          config: RunHarness.config(timeoutMinutes: 1, extraExecution: "idle_timeout_minutes = 0.02\n"))
+        let root = try Self.idleProject()
         defer { CLIHarness.remove(root) }
         // 8 lines 0.5 s apart: 4 s in all, never 1.2 s silent.
         let (result, _) = try Self.drive(root, "ticks 8 0.5")
