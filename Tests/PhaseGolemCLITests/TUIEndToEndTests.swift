@@ -43,6 +43,34 @@ struct TUIEndToEndTests {
         #expect(RunHarness.agentLog(root) == ["\(Self.a) review 1", "\(Self.b) review 1"])
     }
 
+    @Test("d on the launch screen: the run goes to the background, this terminal watches it; q leaves, the run completes")
+    func detachFromLaunch() throws {
+        let (root, env) = try Self.project()
+        defer { CLIHarness.remove(root) }
+        try CLIHarness.write("* * sleep 2\n", to: env["FAKE_AGENT_SCRIPT"] ?? "")
+        let tmux = try Tmux.start(root: root, arguments: ["--target", Self.a, "--target", Self.b], environment: env)
+        defer { tmux.kill() }
+        try tmux.waitFor("Auto-advance: OFF")
+        try tmux.send("d")
+        // The watcher's footer, on the run another process is doing.
+        let watching = try tmux.waitFor("q/^C leave")
+        #expect(watching.contains(Self.a))
+        let tuiPID = try #require(try tmux.programPID())
+        let pidText = try String(contentsOfFile: RuntimeLock.pidPath(root: root), encoding: .utf8)
+        let runPID = try #require(pid_t(pidText.trimmingCharacters(in: .whitespacesAndNewlines)), "pid file: \(pidText)")
+        #expect(runPID != tuiPID)
+        try tmux.send("q")
+        #expect(try tmux.exitCode() == 0)
+        #expect(try tmux.capture().contains("goes on in the background (PID \(runPID))"))
+        // Nobody watches now; the run still does both targets and leaves a clean tree.
+        let deadline = Date().addingTimeInterval(30)
+        while kill(runPID, 0) == 0 && Date() < deadline { usleep(50_000) }
+        #expect(kill(runPID, 0) != 0, "the background run did not finish")
+        #expect(RunHarness.agentLog(root) == ["\(Self.a) review 1", "\(Self.b) review 1"])
+        #expect(try RunHarness.archived(root).sorted() == [Self.a, Self.b])
+        #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
+    }
+
     @Test("launching without the toggle halts at the blocked target: exit 1")
     func withoutToggleHalts() throws {
         let (root, env) = try Self.project()

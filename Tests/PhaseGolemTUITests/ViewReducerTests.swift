@@ -36,6 +36,21 @@ import Testing
         #expect(press(&state, char("a"), .enter) == [.launch(RunParams(targets: Sample.input().params.targets, cap: 100, autoAdvance: false))])
     }
 
+    @Test("d on the launch screen asks for the run in the background with the launch settings; this UI runs nothing")
+    func detachFromLaunch() {
+        var state = ViewState(input: Sample.input())
+        guard case let .detach(params)? = press(&state, char("a"), char("d")).first else {
+            Issue.record("no detach")
+            return
+        }
+        #expect(params.targets == Sample.input().params.targets)
+        #expect(params.autoAdvance == !Sample.input().params.autoAdvance)
+        #expect(state.screen == .launch)
+        var blocked = ViewState(input: Sample.input(errors: Sample.preflightErrors))
+        #expect(press(&blocked, char("d")).isEmpty)
+        #expect(blocked.launch.notice?.hasPrefix("Cannot launch: preflight found") == true)
+    }
+
     @Test func capBoundsAtZero() {
         var state = ViewState(input: Sample.input())
         _ = press(&state, char("+"), char("+"))

@@ -13,6 +13,13 @@ public final class TUIApp: Sendable {
     /// How the UI ended.
     public struct Outcome: Sendable {
         public var exitCode: Int32
+        /// The launch screen's `d`: run these in the background instead (nothing ran here).
+        public var detached: RunParams?
+
+        public init(exitCode: Int32, detached: RunParams? = nil) {
+            self.exitCode = exitCode
+            self.detached = detached
+        }
     }
 
     private let makeInput: @Sendable (_ colors: Bool, _ unicode: Bool) -> TUIInput
@@ -92,6 +99,7 @@ public final class TUIApp: Sendable {
                         case .launch(let params):
                             launched = true
                             onLaunch(params)
+                        case .detach(let params): return Outcome(exitCode: 0, detached: params)
                         case .requestShutdown: onShutdown(false)
                         case .forceShutdown: onShutdown(true)
                         case .quit(let code), .exit(let code): return Outcome(exitCode: code)

@@ -64,7 +64,7 @@ public final class WatchApp: Sendable {
                         switch command {
                         case .requestShutdown, .forceShutdown: onStop()
                         case .quit, .exit: return Outcome(runFailure: nil)
-                        case .launch: break
+                        case .launch, .detach: break
                         }
                     }
                 }

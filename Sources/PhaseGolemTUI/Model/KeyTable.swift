@@ -5,7 +5,7 @@ public enum ScreenKind: Sendable, Equatable {
 
 /// What a key press means, independent of which key it was.
 public enum KeyAction: Sendable, Equatable {
-    case launch, quit, toggleAutoAdvance, capUp, capDown
+    case launch, detach, quit, toggleAutoAdvance, capUp, capDown
     case moveUp, moveDown, toggleSelection, reorderUp, reorderDown
     case scrollUp, scrollDown, pageUp, pageDown, scrollTop, follow
     case toggleFilter, search, nextMatch, toggleDetail
@@ -78,6 +78,8 @@ public enum KeyTable {
         KeyBinding(chars(" "), "Space", label: "pick", "Pick or unpick the highlighted item", .toggleSelection),
         KeyBinding(chars("K"), "K", label: "reorder", "Move the highlighted item earlier in run order", .reorderUp, footer: "J/K"),
         KeyBinding(chars("J"), "J", label: nil, "Move the highlighted item later in run order", .reorderDown),
+        KeyBinding(chars("d"), "d", label: "detach",
+                   "Start the run in the background instead and watch it here: closing this terminal does not stop it", .detach),
         KeyBinding(chars("?"), "?", label: "help", "Show or hide this help", .help),
         KeyBinding(chars("q") + [.interrupt], "q", label: "quit", "Quit without running (exit 130)", .quit),
     ]

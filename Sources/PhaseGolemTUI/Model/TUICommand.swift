@@ -4,6 +4,9 @@ import PhaseGolemCore
 public enum TUICommand: Sendable, Equatable {
     /// Start the scheduler with these (possibly edited) parameters.
     case launch(RunParams)
+    /// Start the run with these parameters in the background (`run --detach`) and watch it:
+    /// the run then survives this terminal.
+    case detach(RunParams)
     /// Leave before anything ran.
     case quit(exitCode: Int32)
     /// Ask the scheduler to stop gracefully.

@@ -199,7 +199,7 @@ public enum ViewReducer {
         state.launch.notice = nil
         let count = state.launch.rows.count
         switch action {
-        case .launch:
+        case .launch, .detach:
             let errors = state.input.preflightErrors.count
             if errors > 0 {
                 state.launch.notice = "Cannot launch: preflight found \(errors) error\(errors == 1 ? "" : "s"). Fix them and run again."
@@ -207,6 +207,8 @@ public enum ViewReducer {
             }
             var params = state.params
             params.targets = state.launchTargets
+            // In the background the run is another process's: this one only starts it and watches.
+            if action == .detach { return [.detach(params)] }
             begin(&state, params: params)
             return [.launch(params)]
         case .quit:

@@ -138,6 +138,9 @@ struct RunCommand: AsyncParsableCommand {
 
         let summary: RunSummary
         switch outcome {
+        case .failure(let request as DetachRequest):
+            try detachAndWatch(request.params)
+            return
         case .failure(let request as ExitRequest):
             throw request
         case .failure(let error):
@@ -170,17 +173,60 @@ struct RunCommand: AsyncParsableCommand {
         let root = global.root
         let arguments = ["run"] + Array(CommandLine.arguments.dropFirst().drop { $0 != "run" }.dropFirst()).filter { $0 != "--detach" }
         let leading = Array(CommandLine.arguments.dropFirst().prefix { $0 != "run" })
-        let pid = try DetachedRun.spawn(arguments: leading + arguments + ["--no-tui"], root: root)
-        let output = DetachedRun.outputPath(root: root)
+        let (pid, runID) = try startInBackground(leading + arguments + ["--no-tui"])
+        Output.stdout("Started run \(runID ?? "(starting)") in the background (PID \(pid)); its log: \(DetachedRun.outputPath(root: root))\n"
+            + "Watch it: phase-golem\(Self.rootOption(root)) watch\n")
+    }
+
+    /// Starts `arguments` as a detached run and waits for its journal. A run that ends before
+    /// it has one (a usage error, preflight) has its output printed and its exit status passed on.
+    private func startInBackground(_ arguments: [String]) throws -> (pid: pid_t, runID: String?) {
+        let root = global.root
+        let pid = try DetachedRun.spawn(arguments: arguments, root: root)
         let (runID, exitStatus) = DetachedRun.awaitStart(pid: pid, root: root)
         if let exitStatus {
-            let tail = (try? FileIO.readText(output)).flatMap { $0 } ?? ""
+            let tail = (try? FileIO.readText(DetachedRun.outputPath(root: root))).flatMap { $0 } ?? ""
             Output.stderr(tail.hasSuffix("\n") ? String(tail.dropLast()) : tail)
             throw ExitRequest(status: exitStatus == 0 ? .success : (exitStatus == 2 ? .usage : .failure))
         }
-        let rootOption = root == "." ? "" : " --root '\(root)'"
-        Output.stdout("Started run \(runID ?? "(starting)") in the background (PID \(pid)); its log: \(output)\n"
-            + "Watch it: phase-golem\(rootOption) watch\n")
+        return (pid, runID)
+    }
+
+    private static func rootOption(_ root: String) -> String { root == "." ? "" : " --root '\(root)'" }
+
+    /// The launch screen's `d`: the run as set up there, started in the background as
+    /// `--detach` starts it, then watched in this terminal. Leaving the watcher (or losing the
+    /// terminal) leaves the run going.
+    func detachAndWatch(_ params: RunParams) throws {
+        let root = global.root
+        var arguments = ["run", "--no-tui", "--root", root, "--log-level", global.logLevel, "--cap", String(params.cap),
+                         params.autoAdvance ? "--auto-advance" : "--no-auto-advance"]
+        if let config = global.config { arguments += ["--config", config] }
+        for target in params.targets { arguments += ["--target", target] }
+        if params.targets.isEmpty, let filter = params.filter {
+            for criterion in filter.criteria { arguments += ["--only", criterion.description] }
+        }
+        if let budget = params.maxCostUSD { arguments += ["--max-cost", NumberText.decimal(budget)] }
+        if let summaryJSON { arguments += ["--summary-json", summaryJSON] }
+        let (pid, started) = try startInBackground(arguments)
+        let again = "phase-golem\(Self.rootOption(root)) watch"
+        guard let runID = started else {
+            Output.stdout("Started a run in the background (PID \(pid)); it has not opened its journal yet. Watch it: \(again)\n")
+            return
+        }
+        let header = try WatchCommand.header(root: root, runID: runID)
+        let useColor = (ProcessEnvironment.all["NO_COLOR"] ?? "").isEmpty
+        let outcome = try WatchApp(root: root, runID: runID, header: header, useColor: useColor, logLevel: try global.level()).run {
+            if RunHistory.isAlive(pid) { kill(pid, SIGTERM) }
+        }
+        if let failure = outcome.runFailure {
+            Output.stderr("The run \(runID) ended with an error: \(failure)")
+        } else if RunHistory.isAlive(pid) {
+            Output.stdout("Run \(runID) goes on in the background (PID \(pid)); its log: \(DetachedRun.outputPath(root: root))\n"
+                + "Watch it again: \(again)\n")
+        } else {
+            Output.stdout("Run \(runID) has ended: `phase-golem\(Self.rootOption(root)) runs show \(runID)` prints its summary.\n")
+        }
     }
 
     /// Plain mode unless a terminal is there and nothing asks for plain output; `--tui` wins
@@ -255,10 +301,16 @@ struct RunCommand: AsyncParsableCommand {
         switch uiResult {
         case .failure(let error):
             return .failure(error)
-        case .success:
+        case .success(let outcome):
+            if let params = outcome.detached, runTask == nil { return .failure(DetachRequest(params: params)) }
             // Without a launched run the UI can only have ended at the launch screen.
             guard let runResult else { return .failure(ExitRequest(status: .quitAtLaunch)) }
             return runResult
         }
     }
+}
+
+/// The launch screen asked for the run in the background (its `d`): nothing ran in this process.
+struct DetachRequest: Error {
+    var params: RunParams
 }
