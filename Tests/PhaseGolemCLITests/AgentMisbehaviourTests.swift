@@ -199,7 +199,8 @@ struct AgentMisbehaviourTests {
     /// `bytes` of agent output in one phase: the phase completes, memory stays under
     /// `boundMB`, and the log file holds every byte.
     static func output(_ bytes: Int, boundMB: Int, label: String) throws {
-        let root = try project()
+        // These measure memory and bytes, not speed: a loaded CI machine must not time them out.
+        let root = try project(timeoutMinutes: 30)
         defer { CLIHarness.remove(root) }
         let script = root + "/.git/fake-agent-script"
         try CLIHarness.write("\(id) review output \(bytes)\n", to: script)

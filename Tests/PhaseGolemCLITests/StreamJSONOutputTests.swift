@@ -8,8 +8,8 @@ import Testing
 struct StreamJSONOutputTests {
     static let id = AgentMisbehaviourTests.id
 
-    static func project() throws -> String {
-        let config = RunHarness.config().replacing("[agent]\n", with: "[agent]\noutput = \"stream-json\"\n")
+    static func project(timeoutMinutes: Double = 1) throws -> String {
+        let config = RunHarness.config(timeoutMinutes: timeoutMinutes).replacing("[agent]\n", with: "[agent]\noutput = \"stream-json\"\n")
         return try RunHarness.project(items: [RunHarness.item(id, "Only item", status: .inProgress, phase: "review", pool: .main)],
                                       config: config)
     }
@@ -17,7 +17,9 @@ struct StreamJSONOutputTests {
     /// `bytes` of stream-json in one phase: completes, memory under `boundMB`, the log holds
     /// exactly what the agent printed.
     static func stream(_ bytes: Int, boundMB: Int, label: String) throws {
-        let root = try project()
+        // These measure memory and bytes, not speed: a loaded CI machine must not time them out
+        // (the 1 GiB case once took over a minute in a debug build on a busy machine).
+        let root = try project(timeoutMinutes: 30)
         defer { CLIHarness.remove(root) }
         let script = root + "/.git/fake-agent-script"
         try CLIHarness.write("\(id) review stream \(bytes)\n", to: script)
