@@ -160,7 +160,8 @@ struct AgentFailureFlowTests {
         run.shutdown.request()
         let start = ContinuousClock.now
         let summary = try await task.value
-        #expect(ContinuousClock.now - start < .seconds(30))
+        // Far under the 300 s backoff; not tighter, as a loaded CI machine stretches the halt's git work.
+        #expect(ContinuousClock.now - start < .seconds(100))
         #expect(summary.haltReason == .shutdownRequested)
         #expect(try run.active()[Self.a]?.pgStatus == .inProgress)
     }
