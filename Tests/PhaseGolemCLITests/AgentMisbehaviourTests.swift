@@ -10,7 +10,7 @@ import PhaseGolemCore
 /// (`RunEdgeTests.retries`), a result for another item (`RunEdgeTests.identityMismatch`), a
 /// stubborn child killed by a second Ctrl-C (`RunEdgeTests.doubleInterrupt`); the runner-level
 /// details (log contents, callback sanitizing, line limits) in `CLIAgentRunnerTests`.
-@Suite("run: agent misbehaviour", .serialized)
+@Suite("run: agent misbehaviour", .serialized, .processSlot)
 struct AgentMisbehaviourTests {
     static let id = "WRK-00001"
     static let resultPath = "./.phase-golem/phase_result_WRK-00001_review.json"

@@ -4,7 +4,7 @@ import PhaseGolemCore
 
 /// The multi-target auto-advance wiring through the real binary: flags and config, exit codes,
 /// the plain log and the commits. The design's flows one by one are `SchedulerFlowTests` (in process).
-@Suite("run: targets and auto-advance", .serialized)
+@Suite("run: targets and auto-advance", .serialized, .processSlot)
 struct AutoAdvanceScenarioTests {
     static let a = "WRK-0000a"
     static let b = "WRK-0000b"

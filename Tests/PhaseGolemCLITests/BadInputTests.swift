@@ -3,7 +3,7 @@ import Testing
 import PhaseGolemCore
 
 /// Every kind of bad input gets its documented error, exit 1, and leaves the files untouched.
-@Suite("bad input loses nothing")
+@Suite("bad input loses nothing", .processSlot)
 struct BadInputTests {
     static let validItem = #"{"id":"WRK-00001","title":"Blocked","status":"blocked","priority":0,"description":null,"tags":[],"dependencies":[],"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","blocked_reason":"why","blocked_from_status":"todo","claimed_by":null,"claimed_at":null,"x-pg-blocked-from-status":"ready"}"#
 

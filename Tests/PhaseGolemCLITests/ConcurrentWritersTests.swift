@@ -5,7 +5,7 @@ import PhaseGolemCore
 /// A run in progress while other processes write the same store through its lock, hundreds of
 /// times: our CLI (`add`, `unblock`) and a raw writer that follows docs/store-format.md#concurrent-writers without any of
 /// our store code. Nothing any of them writes may be lost, and git ends up holding all of it.
-@Suite("concurrent writers during a run", .serialized)
+@Suite("concurrent writers during a run", .serialized, .processSlot)
 struct ConcurrentWritersTests {
     /// How much each writer does. `PHASE_GOLEM_LONG_TESTS=1` asks for the long version.
     struct Plan: Sendable {

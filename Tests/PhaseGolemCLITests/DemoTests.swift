@@ -6,7 +6,7 @@ import PhaseGolemCore
 ///
 /// Serialized: a demo without `--dir` makes its project under `/tmp`, and a test that cannot
 /// tell from the output which one is its own removes the ones that appeared while it ran.
-@Suite("demo", .serialized)
+@Suite("demo", .serialized, .processSlot)
 struct DemoTests {
     /// Runs a demo without `--dir` in `/tmp`; returns the result and the project it created,
     /// found in the output. When the output does not say, removes the demo projects that

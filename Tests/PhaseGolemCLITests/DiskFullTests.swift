@@ -8,7 +8,7 @@ import PhaseGolemCore
 /// Every command must fail with exit 1 and a message naming the file, the cause and the fix,
 /// and leave the store byte for byte as it was. (The unit-level sweep over every byte budget
 /// is `DiskFaultTests`, through the `WriteFaults` seam.)
-@Suite("disk full: real tmpfs", .serialized, .enabled(if: MountNamespace.isAvailable, "needs unshare and mount (root)"))
+@Suite("disk full: real tmpfs", .serialized, .enabled(if: MountNamespace.isAvailable, "needs unshare and mount (root)"), .processSlot)
 struct DiskFullTests {
     /// What the command printed and left in `.task-golem`.
     struct Outcome {

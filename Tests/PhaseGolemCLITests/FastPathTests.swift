@@ -4,7 +4,7 @@ import Testing
 
 /// `status`, `unblock` and `advance` skip the argument parser on their simple forms; every form
 /// still means what the parser makes of it, and anything unusual still gets the parser's error.
-@Suite("argument fast path")
+@Suite("argument fast path", .processSlot)
 struct FastPathTests {
     static let blocked = "{\"id\":\"WRK-00001\",\"title\":\"Blocked one\",\"status\":\"blocked\",\"priority\":0,\"description\":null,"
         + "\"tags\":[],\"dependencies\":[],\"created_at\":\"2026-02-26T12:00:00Z\",\"updated_at\":\"2026-02-26T12:00:00Z\","

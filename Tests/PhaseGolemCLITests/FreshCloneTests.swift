@@ -8,7 +8,7 @@ import PhaseGolemCore
 /// `CI_FRESH_CLONE_TEST=1`, which `.ci/run` sets. The debug build from a fresh clone needs no
 /// test of its own: `.ci/run` runs the whole suite in a fresh clone placed alone in an empty
 /// folder, and `DemoTests` run the demo with that build.
-@Suite("fresh clone", .enabled(if: ProcessInfo.processInfo.environment["CI_FRESH_CLONE_TEST"] == "1"))
+@Suite("fresh clone", .enabled(if: ProcessInfo.processInfo.environment["CI_FRESH_CLONE_TEST"] == "1"), .processSlot)
 struct FreshCloneTests {
     /// The README's install command, taken from the README itself, builds a fully static binary
     /// that runs the demo.

@@ -5,7 +5,7 @@ import PhaseGolemCore
 /// A git that never finishes (a `pre-commit` hook that sleeps, as a credential or passphrase
 /// prompt would wait): the run ends with an error naming the command and what to do, the
 /// state stays in the store, nothing of the hook survives, and the terminal is restored.
-@Suite("run: git that hangs", .serialized)
+@Suite("run: git that hangs", .serialized, .processSlot)
 struct GitHangTests {
     static let id = "WRK-00001"
 

@@ -4,7 +4,7 @@ import PhaseGolemCore
 
 /// Git in a state a run must not work in, or git refusing to commit: a clear error before any
 /// work, or the work done and kept with a warning; never lost state.
-@Suite("run: git trouble", .serialized)
+@Suite("run: git trouble", .serialized, .processSlot)
 struct GitTroubleTests {
     static let id = "WRK-00001"
 

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import PhaseGolemCore
 
-@Suite("init command")
+@Suite("init command", .processSlot)
 struct InitCommandTests {
     @Test("creates a valid empty store, the config, folders and .gitignore entry, and commits them")
     func initFresh() throws {

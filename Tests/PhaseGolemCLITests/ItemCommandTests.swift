@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import PhaseGolemCore
 
-@Suite("add, advance, unblock")
+@Suite("add, advance, unblock", .processSlot)
 struct ItemCommandTests {
     static let config = """
         [project]

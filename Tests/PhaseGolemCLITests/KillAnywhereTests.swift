@@ -12,7 +12,7 @@ import Glibc
 /// the container); the other half take phase-golem alone, and its agent or git is still
 /// running when the second run starts. The count is `PHASE_GOLEM_KILL_MOMENTS` (`.ci/run` sets 60) and the moments
 /// come from `PHASE_GOLEM_KILL_SEED` when set, so a failure can be replayed.
-@Suite("reliability: kill anywhere", .serialized, .timeLimit(.minutes(15)))
+@Suite("reliability: kill anywhere", .serialized, .timeLimit(.minutes(15)), .processSlot)
 struct KillAnywhereTests {
     static let targets = ["WRK-00001", "WRK-00002", "WRK-00003", "WRK-00004"]
     /// Its build blocks, so auto-advance skips it and commits its state on its own (docs/decisions.md D9).

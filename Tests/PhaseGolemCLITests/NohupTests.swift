@@ -4,7 +4,7 @@ import PhaseGolemCore
 
 /// A run started with `nohup` keeps going when its terminal hangs up: a signal ignored from
 /// the start stays ignored.
-@Suite("run: under nohup")
+@Suite("run: under nohup", .processSlot)
 struct NohupTests {
     @Test("SIGHUP to a run started with nohup changes nothing; the run completes")
     func hangupIgnored() throws {

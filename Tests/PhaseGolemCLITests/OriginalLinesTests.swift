@@ -7,7 +7,7 @@ import PhaseGolemCore
 /// match these lines, so ours may only add lines of its own (`hint: …`), never change one.
 ///
 /// The agent is `claude` found on `PATH` (the fake agent's folder), as in an original project.
-@Suite("plain output: the original's lines")
+@Suite("plain output: the original's lines", .processSlot)
 struct OriginalLinesTests {
     static var fakeAgentFolder: String { (RunHarness.fakeAgent as NSString).deletingLastPathComponent }
 

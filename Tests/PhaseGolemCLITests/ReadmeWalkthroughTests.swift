@@ -5,7 +5,7 @@ import PhaseGolemCore
 /// Runs every `phase-golem …` line of the README's shell blocks, in order, in a new repository,
 /// the way a newcomer would: so the README cannot rot. (`swift run phase-golem demo` and
 /// `swift test` are what `.ci/run` and `FreshCloneTests` run.)
-@Suite("README walkthrough", .serialized)
+@Suite("README walkthrough", .serialized, .processSlot)
 struct ReadmeWalkthroughTests {
     static var readme: String {
         var url = URL(fileURLWithPath: #filePath)

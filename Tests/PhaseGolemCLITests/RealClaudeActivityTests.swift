@@ -4,7 +4,7 @@ import PhaseGolemCore
 
 /// What an operator sees of the real Claude Code CLI in stream-json (docs/decisions.md D13): the
 /// activity lines, the costs it reports, the budget, the TUI while a turn is in flight.
-@Suite("real Claude Code: activity, cost and budget", .serialized, .enabled(if: RealClaudeHarness.enabled))
+@Suite("real Claude Code: activity, cost and budget", .serialized, .enabled(if: RealClaudeHarness.enabled), .processSlot)
 struct RealClaudeActivityTests {
     static let a = RealClaudeRunTests.a
     static let b = RealClaudeRunTests.b

@@ -5,7 +5,7 @@ import PhaseGolemCore
 /// docs/decisions.md D14 with the real Claude Code CLI and the scripted fake Messages API: an
 /// agent that cannot work halts the run `AgentUnavailable` with nothing blocked, and the same
 /// command completes once it works again.
-@Suite("real Claude Code: when the agent itself fails", .serialized, .enabled(if: RealClaudeHarness.enabled))
+@Suite("real Claude Code: when the agent itself fails", .serialized, .enabled(if: RealClaudeHarness.enabled), .processSlot)
 struct RealClaudeAgentFailureTests {
     static let ids = ["WRK-0000a", "WRK-0000b", "WRK-0000c"]
 

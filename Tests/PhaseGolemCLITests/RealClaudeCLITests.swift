@@ -5,7 +5,7 @@ import PhaseGolemCore
 /// The real Claude Code CLI alone against the scripted fake API: the facts the run tests build
 /// on (its list prices, how it meets API errors) and the fake API's own promises (loopback,
 /// a held turn never stops it from stopping).
-@Suite("real Claude Code: the CLI and the scripted API", .serialized, .enabled(if: RealClaudeHarness.enabled))
+@Suite("real Claude Code: the CLI and the scripted API", .serialized, .enabled(if: RealClaudeHarness.enabled), .processSlot)
 struct RealClaudeCLITests {
     /// `claude --output-format stream-json --verbose -p PROMPT` in the sandbox's project; the
     /// parsed `result` line and the raw output.

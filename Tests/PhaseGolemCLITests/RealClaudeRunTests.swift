@@ -4,7 +4,7 @@ import PhaseGolemCore
 
 /// Runs with the real Claude Code CLI answering from the scripted fake Messages API: the CLI
 /// really reads files, runs Bash and writes the result file, phase-golem really commits.
-@Suite("real Claude Code: runs end to end", .serialized, .enabled(if: RealClaudeHarness.enabled))
+@Suite("real Claude Code: runs end to end", .serialized, .enabled(if: RealClaudeHarness.enabled), .processSlot)
 struct RealClaudeRunTests {
     static let a = "WRK-0000a"
     static let b = "WRK-0000b"

@@ -4,7 +4,7 @@ import PhaseGolemCore
 
 /// The original's command line for wrappers that need plain text: the real CLI behind a shell
 /// wrapper that prints text of its own, and phase-golem showing that text as it is.
-@Suite("real Claude Code: the text-mode command line through a wrapper", .serialized, .enabled(if: RealClaudeHarness.enabled))
+@Suite("real Claude Code: the text-mode command line through a wrapper", .serialized, .enabled(if: RealClaudeHarness.enabled), .processSlot)
 struct RealClaudeTextModeTests {
     @Test("a plain-text wrapper gets exactly `--dangerously-skip-permissions --model M -p PROMPT`, its lines are shown, the run completes")
     func plainTextWrapper() throws {

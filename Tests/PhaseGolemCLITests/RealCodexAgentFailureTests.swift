@@ -5,7 +5,7 @@ import PhaseGolemCore
 /// The real Codex CLI when the model API refuses (docs/decisions.md D14, docs/codex.md): codex
 /// ends with `turn.failed` and exit 1, which is an agent failure, not an item outcome: the run
 /// halts `AgentUnavailable` with nothing blocked.
-@Suite("real Codex: agent failures", .serialized, .enabled(if: RealCodexHarness.enabled))
+@Suite("real Codex: agent failures", .serialized, .enabled(if: RealCodexHarness.enabled), .processSlot)
 struct RealCodexAgentFailureTests {
     static let ids = [RealCodexRunTests.a, RealCodexRunTests.b]
     static let arguments = ["--target", RealCodexRunTests.a, "--target", RealCodexRunTests.b, "--auto-advance"]

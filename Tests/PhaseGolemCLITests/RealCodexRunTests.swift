@@ -5,7 +5,7 @@ import PhaseGolemCore
 /// Runs with the real Codex CLI answering from the scripted fake Responses API: codex really
 /// runs the commands the model asks for (`exec_command`), one of them writes the result file,
 /// phase-golem really commits (docs/codex.md).
-@Suite("real Codex: runs end to end", .serialized, .enabled(if: RealCodexHarness.enabled))
+@Suite("real Codex: runs end to end", .serialized, .enabled(if: RealCodexHarness.enabled), .processSlot)
 struct RealCodexRunTests {
     static let a = "WRK-0000a"
     static let b = "WRK-0000b"

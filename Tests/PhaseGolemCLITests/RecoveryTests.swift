@@ -4,7 +4,7 @@ import PhaseGolemCore
 
 /// What a run finds after another run was killed: each leftover on its own, so a failure of the
 /// kill-anywhere harness can be traced to one of them.
-@Suite("run: recovery after a killed run", .serialized)
+@Suite("run: recovery after a killed run", .serialized, .processSlot)
 struct RecoveryTests {
     static let id = "WRK-00001"
 

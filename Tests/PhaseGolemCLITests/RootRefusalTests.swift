@@ -5,7 +5,7 @@ import PhaseGolemCore
 /// Claude Code refuses `--dangerously-skip-permissions` as root unless `IS_SANDBOX=1`
 /// (docs/decisions.md D14): the run stops in preflight with the cause and the fix, before any
 /// item is touched. The agent is the fake `claude` on `PATH`; the tests run as root.
-@Suite("root refusal in preflight")
+@Suite("root refusal in preflight", .processSlot)
 struct RootRefusalTests {
     @Test("root without IS_SANDBOX: preflight error in three lines, exit 1, nothing attempted, nothing changed")
     func refused() throws {

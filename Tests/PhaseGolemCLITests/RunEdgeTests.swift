@@ -3,7 +3,7 @@ import Testing
 import PhaseGolemCore
 
 /// Agent misbehaviour, signals, locks, the triage command and machine-readable output.
-@Suite("run: edges", .serialized)
+@Suite("run: edges", .serialized, .processSlot)
 struct RunEdgeTests {
     static let id = "WRK-00001"
 

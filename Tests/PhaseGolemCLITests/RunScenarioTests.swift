@@ -5,7 +5,7 @@ import PhaseGolemCore
 /// The run loop end to end: pipelines, triage, breaker, filters, follow-ups, merges, staleness,
 /// and git history, through the real binary and the scripted fake agent (timeouts and other
 /// agent misbehaviour: `AgentMisbehaviourTests`).
-@Suite("run: scenarios", .serialized)
+@Suite("run: scenarios", .serialized, .processSlot)
 struct RunScenarioTests {
     @Test("a New item is triaged (small, low risk), promoted and walked through every main phase")
     func fullPipeline() throws {

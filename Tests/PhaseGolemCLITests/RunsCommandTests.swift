@@ -4,7 +4,7 @@ import PhaseGolemCore
 
 /// The run journal through the real binary: every run leaves one, `runs` lists them,
 /// `runs show` prints one, old runs are pruned (docs/journal.md).
-@Suite("runs: the journal and the history", .serialized)
+@Suite("runs: the journal and the history", .serialized, .processSlot)
 struct RunsCommandTests {
     @Test("two runs: journals with referenced agent output, summary.json, `runs`, `runs --json`, `runs show`")
     func severalRuns() throws {
@@ -85,7 +85,7 @@ struct RunsCommandTests {
     }
 }
 
-@Suite("run --detach")
+@Suite("run --detach", .processSlot)
 struct DetachTests {
     @Test("run --detach returns at once with the watch command; the run goes on in plain mode and leaves its journal and log")
     func detached() throws {

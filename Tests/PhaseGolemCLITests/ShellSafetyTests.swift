@@ -4,7 +4,7 @@ import PhaseGolemCore
 
 /// No item title and no agent text is ever handed to a shell: agents and git get argument
 /// vectors, so shell syntax in either stays text.
-@Suite("run: no shell ever sees a title or agent text")
+@Suite("run: no shell ever sees a title or agent text", .processSlot)
 struct ShellSafetyTests {
     @Test("command substitutions, backticks and separators in a title and a commit summary stay text")
     func metacharactersStayText() throws {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import PhaseGolemCore
 
-@Suite("status command")
+@Suite("status command", .processSlot)
 struct StatusCommandTests {
     /// Derived by hand from docs/compatibility.md#other-commands and the fixture's six items: blocked first, then
     /// scoping, then the four New items in store order; titles over 36 bytes cut to 33 characters.

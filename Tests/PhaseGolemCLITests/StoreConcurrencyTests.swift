@@ -3,7 +3,7 @@ import Testing
 import PhaseGolemCore
 
 /// Many writers, a held lock, and writers killed mid-save: the store stays whole.
-@Suite("store under concurrency and crashes", .serialized)
+@Suite("store under concurrency and crashes", .serialized, .processSlot)
 struct StoreConcurrencyTests {
     @Test("8 processes x 25 adds at once: 200 distinct items, a valid file, 200 commits")
     func concurrentAdds() async throws {

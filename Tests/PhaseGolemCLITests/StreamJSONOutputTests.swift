@@ -4,7 +4,7 @@ import Testing
 
 /// The real binary reading an agent's stream-json flood (docs/decisions.md D13): bounded
 /// memory, every byte in the attempt's log, activity lines in the plain log, the phase's cost.
-@Suite("CLI: stream-json output")
+@Suite("CLI: stream-json output", .processSlot)
 struct StreamJSONOutputTests {
     static let id = AgentMisbehaviourTests.id
 
@@ -53,7 +53,7 @@ struct StreamJSONOutputTests {
 }
 
 /// `run --max-cost` from the command line: validated, and refused for an agent whose cost is unknown.
-@Suite("CLI: budget flag")
+@Suite("CLI: budget flag", .processSlot)
 struct BudgetFlagTests {
     @Test("a budget that is not a positive amount is a usage error naming the fix")
     func invalidBudget() throws {

@@ -4,7 +4,7 @@ import PhaseGolemCore
 
 /// The real binary in a real terminal (tmux): launch screen, auto-advance toggle, live run,
 /// summary, exit codes, Ctrl-C, resize, hostile output, terminal restore.
-@Suite("TUI end to end (tmux)", .serialized, .enabled(if: Tmux.isAvailable))
+@Suite("TUI end to end (tmux)", .serialized, .enabled(if: Tmux.isAvailable), .processSlot)
 struct TUIEndToEndTests {
     static let a = "WRK-0000a"
     static let b = "WRK-0000b"

@@ -4,7 +4,7 @@ import PhaseGolemCore
 
 /// An item id is plain text in a file agents can edit; it becomes part of paths, so one that
 /// could leave its folder is refused before anything is written.
-@Suite("run: ids and phase names that cannot be file names", .serialized)
+@Suite("run: ids and phase names that cannot be file names", .serialized, .processSlot)
 struct UnsafeIDTests {
     static let hostileIDs = ["../../escaped", "WRK-1/../../escaped", "..", "WRK 1", "WRK-\u{1B}[2J"]
 

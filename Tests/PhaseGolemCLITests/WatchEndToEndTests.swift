@@ -4,7 +4,7 @@ import PhaseGolemCore
 
 /// `phase-golem watch` in tmux on a plain-mode run started in another tmux session
 /// (docs/journal.md): through to the summary, two watchers, `s`, a run killed with -9.
-@Suite("watch end to end (tmux)", .serialized, .enabled(if: Tmux.isAvailable))
+@Suite("watch end to end (tmux)", .serialized, .enabled(if: Tmux.isAvailable), .processSlot)
 struct WatchEndToEndTests {
     static let a = "WRK-0000a"
     static let b = "WRK-0000b"

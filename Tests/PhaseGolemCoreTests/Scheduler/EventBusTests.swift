@@ -19,13 +19,12 @@ struct EventBusTests {
         let bus = EventBus(maxPendingAgentLines: 100, maxWait: .seconds(3600))
         let stream = bus.subscribe()
         let published = Locked(0)
-        // The publisher runs on its own thread, as an agent's reader does.
-        let publisher = Task {
-            await BlockingThread.run {
-                for index in 0..<10 {
-                    bus.publish(Self.batch(50, from: index * 50))
-                    published.withLock { $0 += 1 }
-                }
+        // The publisher runs on its own thread, as an agent's reader does; started here, not
+        // from a task, so it runs even while the pool is busy with other tests.
+        BlockingThread.start {
+            for index in 0..<10 {
+                bus.publish(Self.batch(50, from: index * 50))
+                published.withLock { $0 += 1 }
             }
         }
         // Nobody reads yet: the third batch brings the backlog to 150 and its publish waits.
@@ -45,7 +44,8 @@ struct EventBusTests {
             if case .agentOutput(_, _, let batch) = event { lines += batch.map(\.text) }
             if lines.count == 500 { break }
         }
-        await publisher.value
+        let done = ContinuousClock.now + .seconds(60)
+        while published.value < 10 && ContinuousClock.now < done { try await Task.sleep(for: .milliseconds(5)) }
         #expect(lines == (0..<500).map { "line \($0)" })
         #expect(published.value == 10)
     }
