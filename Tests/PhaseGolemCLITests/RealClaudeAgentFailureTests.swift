@@ -27,12 +27,7 @@ struct RealClaudeAgentFailureTests {
     static let noRetries = ["CLAUDE_CODE_MAX_RETRIES": "0"]
 
     static func expectNothingBlocked(_ root: String) throws {
-        let items = try RunHarness.active(root)
-        for id in ids {
-            #expect(items[id]?.pgStatus == .inProgress, "\(id)")
-            #expect(items[id]?.blockedReason == nil, "\(id)")
-        }
-        #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
+        try RunHarness.expectNothingBlocked(root, ids: ids)
     }
 
     @Test("root without IS_SANDBOX: the real CLI would refuse; preflight stops the run, the API is never asked")

@@ -15,12 +15,7 @@ struct RealCodexAgentFailureTests {
     }
 
     static func expectNothingBlocked(_ root: String) throws {
-        let items = try RunHarness.active(root)
-        for id in ids {
-            #expect(items[id]?.pgStatus == .inProgress, "\(id)")
-            #expect(items[id]?.blockedReason == nil, "\(id)")
-        }
-        #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "")
+        try RunHarness.expectNothingBlocked(root, ids: ids)
     }
 
     @Test("a 401: AgentUnavailable with `codex login` as the fix, nothing blocked")

@@ -1,5 +1,6 @@
 import Foundation
 import PhaseGolemCore
+import Testing
 
 /// Scratch projects for `run` scenarios: a git repo, a pipeline whose workflows exist, the
 /// scripted fake agent as the agent command, and items in whatever state a scenario needs.
@@ -106,6 +107,17 @@ enum RunHarness {
 
     static func active(_ root: String) throws -> [String: StoreItem] {
         Dictionary(uniqueKeysWithValues: try TaskStore(root: root).loadActive().items.map { ($0.id, $0) })
+    }
+
+    /// After an agent failure halt (docs/decisions.md D14): every one of `ids` is still in
+    /// progress, none blocked, and the tree is clean.
+    static func expectNothingBlocked(_ root: String, ids: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let items = try active(root)
+        for id in ids {
+            #expect(items[id]?.pgStatus == .inProgress, "\(id)", sourceLocation: sourceLocation)
+            #expect(items[id]?.blockedReason == nil, "\(id)", sourceLocation: sourceLocation)
+        }
+        #expect(try CLIHarness.git(["status", "--porcelain"], in: root) == "", sourceLocation: sourceLocation)
     }
 
     static func archived(_ root: String) throws -> [String] {
