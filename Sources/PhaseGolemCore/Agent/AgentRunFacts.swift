@@ -34,8 +34,9 @@ public struct AgentRunFacts: Sendable, Equatable, Codable {
     /// (`--max-budget-usd`): the phase was cut short by the run's budget, not by the item.
     public var budgetExhausted: Bool
     /// In a total whose `costUSD` is unknown because some part did not report one: the sum of
-    /// the parts that did. nil otherwise (see `knownCostUSD`).
-    public var costFloorUSD: Double?
+    /// the parts that did. nil otherwise (see `knownCostUSD`); only `adding(_:)` sets it, so it
+    /// is never set beside a known cost.
+    public private(set) var costFloorUSD: Double?
 
     /// What is known to have been spent: the cost when it is known, else the sum of the costs
     /// that were reported (a lower bound, shown as "at least"); nil when no part reported one.
@@ -44,8 +45,7 @@ public struct AgentRunFacts: Sendable, Equatable, Codable {
     public init(costUSD: Double? = nil, inputTokens: Int? = nil, outputTokens: Int? = nil, cacheReadTokens: Int? = nil,
                 cacheCreationTokens: Int? = nil, reasoningTokens: Int? = nil, turns: Int? = nil, durationMs: Int? = nil,
                 model: String? = nil, sessionID: String? = nil, isError: Bool = false, apiErrorStatus: Int? = nil,
-                terminalReason: String? = nil, resultText: String? = nil, budgetExhausted: Bool = false,
-                costFloorUSD: Double? = nil) {
+                terminalReason: String? = nil, resultText: String? = nil, budgetExhausted: Bool = false) {
         self.costUSD = costUSD
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
@@ -61,7 +61,6 @@ public struct AgentRunFacts: Sendable, Equatable, Codable {
         self.terminalReason = terminalReason
         self.resultText = resultText
         self.budgetExhausted = budgetExhausted
-        self.costFloorUSD = costFloorUSD
     }
 
     /// All input tokens (uncached, cache reads and cache writes), when all three are known.
@@ -95,11 +94,7 @@ public struct AgentRunFacts: Sendable, Equatable, Codable {
             return lhs + rhs
         }
         let cost = sum(costUSD, later.costUSD)
-        var floor: Double?
-        if cost == nil, knownCostUSD != nil || later.knownCostUSD != nil {
-            floor = (knownCostUSD ?? 0) + (later.knownCostUSD ?? 0)
-        }
-        return AgentRunFacts(
+        var total = AgentRunFacts(
             costUSD: cost,
             inputTokens: sum(inputTokens, later.inputTokens),
             outputTokens: sum(outputTokens, later.outputTokens),
@@ -114,8 +109,11 @@ public struct AgentRunFacts: Sendable, Equatable, Codable {
             apiErrorStatus: later.apiErrorStatus ?? apiErrorStatus,
             terminalReason: later.terminalReason ?? terminalReason,
             resultText: later.resultText ?? resultText,
-            budgetExhausted: budgetExhausted || later.budgetExhausted,
-            costFloorUSD: floor)
+            budgetExhausted: budgetExhausted || later.budgetExhausted)
+        if cost == nil, knownCostUSD != nil || later.knownCostUSD != nil {
+            total.costFloorUSD = (knownCostUSD ?? 0) + (later.knownCostUSD ?? 0)
+        }
+        return total
     }
 
     /// The facts of `parts` taken together by `adding(_:)`; nil when there are none.

@@ -237,10 +237,9 @@ final class JournalFile {
                 // The lines before it (the halted event) go first.
                 if let failure = append(&lines) { return failure }
                 do {
-                    // Written once, at the end; like the journal it needs no fsync (a kill loses nothing).
-                    let path = FileIO.join(directory, RunHistory.summaryName)
-                    unlink(path)
-                    try FileIO.append(path, bytes, create: true, durable: false)
+                    // Written once, at the end, whole (a script waiting for it never reads half of
+                    // it); like the journal it needs no fsync: the journal holds the same summary.
+                    try FileIO.writeAtomically(FileIO.join(directory, RunHistory.summaryName), chunks: [bytes], durable: false)
                 } catch {
                     return error.description
                 }

@@ -152,7 +152,7 @@ public struct RunSummary: Sendable, Equatable {
         return .object([
             JSONMember("cost_usd", facts.costUSD.map { .number(String($0)) } ?? .null),
             // Only where the cost is unknown but part of it is: what the phases that reported one spent.
-            JSONMember("cost_usd_at_least", facts.costUSD == nil ? facts.costFloorUSD.map { .number(String($0)) } ?? .null : .null),
+            JSONMember("cost_usd_at_least", facts.costFloorUSD.map { .number(String($0)) } ?? .null),
             JSONMember("input_tokens", int(facts.inputTokens)),
             JSONMember("output_tokens", int(facts.outputTokens)),
             JSONMember("cache_read_tokens", int(facts.cacheReadTokens)),

@@ -123,13 +123,15 @@ public enum FileIO {
     /// Writes `chunks` to `path` atomically: a temp file beside it, fsync, rename.
     ///
     /// A crash at any instant leaves either the old or the new file, never a mix. The temp
-    /// file takes the old file's permission bits so a rewrite does not change them.
-    public static func writeAtomically(_ path: String, chunks: [[UInt8]]) throws(Failure) {
-        try writeAtomically(path, slices: chunks.map { $0[...] })
+    /// file takes the old file's permission bits so a rewrite does not change them. Without
+    /// `durable` the fsync is skipped: readers still only ever see a whole file, but a power
+    /// loss may leave the old one (for files that can be rebuilt, such as a run's summary).
+    public static func writeAtomically(_ path: String, chunks: [[UInt8]], durable: Bool = true) throws(Failure) {
+        try writeAtomically(path, slices: chunks.map { $0[...] }, durable: durable)
     }
 
     /// `writeAtomically` for slices, so a rewrite can pass the untouched parts of the bytes it read without copying them.
-    public static func writeAtomically(_ path: String, slices chunks: [ArraySlice<UInt8>]) throws(Failure) {
+    public static func writeAtomically(_ path: String, slices chunks: [ArraySlice<UInt8>], durable: Bool = true) throws(Failure) {
         let directory = parentDirectory(of: path)
         var template = Array((directory + "/.tmpXXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
@@ -157,7 +159,7 @@ public enum FileIO {
         for chunk in chunks {
             try writeAll(fd, chunk, path: path)
         }
-        guard fsync(fd) == 0 else { throw failure("fsync", path) }
+        guard !durable || fsync(fd) == 0 else { throw failure("fsync", path) }
         guard close(fd) == 0 else {
             succeeded = true
             unlink(tempPath)

@@ -214,14 +214,9 @@ struct RunCommand: AsyncParsableCommand {
             Output.stdout("Started a run in the background (PID \(pid)); it has not opened its journal yet. Watch it: \(again)\n")
             return
         }
-        let header = try WatchCommand.header(root: root, runID: runID)
-        let useColor = (ProcessEnvironment.all["NO_COLOR"] ?? "").isEmpty
-        let outcome = try WatchApp(root: root, runID: runID, header: header, useColor: useColor, logLevel: try global.level()).run {
-            if RunHistory.isAlive(pid) { kill(pid, SIGTERM) }
-        }
-        if let failure = outcome.runFailure {
-            Output.stderr("The run \(runID) ended with an error: \(failure)")
-        } else if RunHistory.isAlive(pid) {
+        // A run that ended with an error has been reported by the watcher.
+        guard try WatchCommand.watch(root: root, runID: runID, level: try global.level()).runFailure == nil else { return }
+        if RunHistory.isAlive(pid) {
             Output.stdout("Run \(runID) goes on in the background (PID \(pid)); its log: \(DetachedRun.outputPath(root: root))\n"
                 + "Watch it again: \(again)\n")
         } else {

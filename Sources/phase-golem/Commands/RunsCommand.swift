@@ -62,8 +62,7 @@ struct RunsCommand: ParsableCommand {
             JSONMember("phases", .integer(Int64(record.summary?.phasesExecuted ?? record.phasesStarted))),
             JSONMember("cost_usd", record.facts?.costUSD.map { .number(NumberText.decimal($0)) } ?? .null),
             // When some phases reported no cost: what the others spent (cost_usd is then null).
-            JSONMember("cost_usd_at_least", record.facts?.costUSD == nil
-                ? record.facts?.costFloorUSD.map { .number(NumberText.decimal($0)) } ?? .null : .null),
+            JSONMember("cost_usd_at_least", record.facts?.costFloorUSD.map { .number(NumberText.decimal($0)) } ?? .null),
             JSONMember("halt_reason", record.summary.map { .string($0.haltReason.rawValue) } ?? .null),
             JSONMember("error", record.failure.map(JSONValue.string) ?? .null),
             JSONMember("state", .string(state)),

@@ -29,7 +29,7 @@ struct WatchCommand: ParsableCommand {
 
     func run() throws {
         let root = global.root
-        let level = try global.settings.level()
+        let level = try global.level()
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw CLIError("watch needs a terminal (standard input and output). For a plain view use `phase-golem runs show RUN-ID`.")
         }
@@ -37,15 +37,22 @@ struct WatchCommand: ParsableCommand {
         guard !id.contains("/"), FileIO.isDirectory(RunHistory.runDirectory(root: root, runID: id)) else {
             throw CLIError("No run \(id) in \(RunHistory.directory(root: root)). `phase-golem runs` lists the runs kept there.")
         }
-        let header = try Self.header(root: root, runID: id)
+        _ = try Self.watch(root: root, runID: id, level: level)
+    }
+
+    /// The watcher on run `runID` until the operator leaves; `s` sends SIGTERM to the run's
+    /// PID (its journal header names it). Says so when the run ended with an error.
+    static func watch(root: String, runID: String, level: LogLevel) throws -> WatchApp.Outcome {
+        let header = try Self.header(root: root, runID: runID)
         let useColor = (ProcessEnvironment.all["NO_COLOR"] ?? "").isEmpty
         let pid = header.pid
-        let outcome = try WatchApp(root: root, runID: id, header: header, useColor: useColor, logLevel: level).run {
+        let outcome = try WatchApp(root: root, runID: runID, header: header, useColor: useColor, logLevel: level).run {
             if RunHistory.isAlive(pid) { kill(pid, SIGTERM) }
         }
         if let failure = outcome.runFailure {
-            Output.stderr("The watched run \(id) ended with an error: \(failure)")
+            Output.stderr("The watched run \(runID) ended with an error: \(failure)")
         }
+        return outcome
     }
 
     /// The run holding the runtime lock; waits a few seconds for a run still starting up.
